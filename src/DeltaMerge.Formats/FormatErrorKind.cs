@@ -1,0 +1,81 @@
+namespace DeltaMerge.Formats;
+
+/// <summary>One member per validation rule of the readers; tests assert the kind, never the message text.</summary>
+public enum FormatErrorKind
+{
+    // ---- Safetensors ----
+    /// <summary>The file is shorter than the 8-byte header length prefix.</summary>
+    SafetensorsTooShort,
+    /// <summary>The declared header length exceeds the 100 MB limit.</summary>
+    SafetensorsHeaderTooLarge,
+    /// <summary>The declared header runs past the end of the file.</summary>
+    SafetensorsHeaderIncomplete,
+    /// <summary>The header is not valid UTF-8.</summary>
+    SafetensorsHeaderNotUtf8,
+    /// <summary>The header is not valid JSON.</summary>
+    SafetensorsHeaderNotJson,
+    /// <summary>The header is valid JSON but not an object of tensor entries.</summary>
+    SafetensorsHeaderNotObject,
+    /// <summary>A tensor entry lacks dtype, shape or data_offsets, or has values of the wrong JSON type.</summary>
+    SafetensorsInvalidEntry,
+    /// <summary>A dtype string that is not one of the format's types.</summary>
+    UnknownDType,
+    /// <summary>A negative dimension, or a size that overflows.</summary>
+    InvalidShape,
+    /// <summary>Data offsets leave a gap between tensors or do not start at 0.</summary>
+    SafetensorsOffsetGap,
+    /// <summary>Data offsets of two tensors overlap, or an end lies before its begin.</summary>
+    SafetensorsOffsetOverlap,
+    /// <summary>end - begin differs from elements x element size.</summary>
+    TensorByteSizeMismatch,
+    /// <summary>The file is longer or shorter than header + data.</summary>
+    SafetensorsFileLengthMismatch,
+    /// <summary><c>__metadata__</c> is not an object of strings.</summary>
+    SafetensorsInvalidMetadata,
+    /// <summary>Two tensors with the same name.</summary>
+    DuplicateTensor,
+
+    // ---- Zip container of torch.save ----
+    /// <summary>No end-of-central-directory record: not a zip file, or truncated.</summary>
+    ZipNotAnArchive,
+    /// <summary>A zip structure is inconsistent (bad signature, offsets outside the file).</summary>
+    ZipCorrupt,
+    /// <summary>An entry is compressed; torch.save stores entries uncompressed.</summary>
+    ZipCompressedEntry,
+    /// <summary>An entry the checkpoint needs (data.pkl, a storage) is absent.</summary>
+    ZipEntryMissing,
+
+    // ---- Pickle ----
+    /// <summary>An opcode outside the subset torch.save produces.</summary>
+    PickleUnsupportedOpcode,
+    /// <summary>A global outside the allow-list (would import or run code).</summary>
+    PickleForbiddenGlobal,
+    /// <summary>The pickle stream is malformed (stack underflow, missing mark, truncated, bad memo reference).</summary>
+    PickleMalformed,
+    /// <summary>The unpickled object is not the state dict of tensors torch.save writes.</summary>
+    PickleUnexpectedStructure,
+    /// <summary>The checkpoint was written big-endian.</summary>
+    UnsupportedByteOrder,
+    /// <summary>A tensor view is not dense row-major over its storage.</summary>
+    NonContiguousTensor,
+    /// <summary>A tensor view reaches outside its storage.</summary>
+    StorageOutOfRange,
+
+    // ---- Model directories ----
+    /// <summary>The path is not a directory or a file of a supported format.</summary>
+    ModelNotFound,
+    /// <summary>A directory without a recognisable weights file.</summary>
+    NoWeights,
+    /// <summary>A shard index (<c>*.index.json</c>) is malformed.</summary>
+    InvalidShardIndex,
+    /// <summary>A file named by a shard index is absent.</summary>
+    ShardMissing,
+    /// <summary>A shard index and the shards disagree about which tensors exist where.</summary>
+    ShardIndexMismatch,
+    /// <summary>config.json or params.json is malformed.</summary>
+    InvalidConfig,
+
+    // ---- Checksums ----
+    /// <summary>A line of a checksum file that is not <c>HEX  NAME</c>.</summary>
+    InvalidChecksumFile,
+}
