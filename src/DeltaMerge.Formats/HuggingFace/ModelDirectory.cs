@@ -1,0 +1,141 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DeltaMerge.Formats.IO;
+
+namespace DeltaMerge.Formats.HuggingFace;
+
+/// <summary>
+/// A model on disk: which files hold its weights (in shard order), its config and its other files. Opening reads only
+/// small JSON files; tensor headers are read by <see cref="ReadTensors"/> through readers the caller provides, so the
+/// caller can hash every byte it reads.
+/// </summary>
+public sealed class ModelDirectory
+{
+    /// <summary>Safetensors single-file name.</summary>
+    public const string SafetensorsFile = "model.safetensors";
+    /// <summary>Safetensors shard index name.</summary>
+    public const string SafetensorsIndexFile = "model.safetensors.index.json";
+    /// <summary>PyTorch single-file name.</summary>
+    public const string BinFile = "pytorch_model.bin";
+    /// <summary>PyTorch shard index name.</summary>
+    public const string BinIndexFile = "pytorch_model.bin.index.json";
+    /// <summary>Model configuration.</summary>
+    public const string ConfigFile = "config.json";
+
+    private ModelDirectory(string path, ModelLayout layout, IReadOnlyList<string> weightFiles, ShardIndex? index, string? indexFile)
+    {
+        DirectoryPath = path;
+        Layout = layout;
+        WeightFiles = weightFiles;
+        Index = index;
+        IndexFile = indexFile;
+    }
+
+    /// <summary>Absolute path of the directory.</summary>
+    public string DirectoryPath { get; }
+
+    /// <summary>How the weights are stored.</summary>
+    public ModelLayout Layout { get; }
+
+    /// <summary>Weight files, absolute paths, in shard order.</summary>
+    public IReadOnlyList<string> WeightFiles { get; }
+
+    /// <summary>The shard index, when the weights are sharded.</summary>
+    public ShardIndex? Index { get; }
+
+    /// <summary>The shard index file name, when there is one.</summary>
+    public string? IndexFile { get; }
+
+    /// <summary>Absolute path of <paramref name="name"/> inside the directory.</summary>
+    public string PathOf(string name) => Path.Combine(DirectoryPath, name);
+
+    /// <summary>True when the directory has a file called <paramref name="name"/>.</summary>
+    public bool HasFile(string name) => File.Exists(PathOf(name));
+
+    /// <summary>Finds the weights of the model at <paramref name="path"/>.</summary>
+    /// <exception cref="CheckpointFormatException">Not a model directory, or a shard index that is malformed or names missing files.</exception>
+    public static ModelDirectory Open(string path)
+    {
+        string dir = Path.GetFullPath(path);
+        if (!Directory.Exists(dir))
+            throw new CheckpointFormatException(FormatErrorKind.ModelNotFound,
+                File.Exists(dir) ? "expected a model directory, found a file." : "no such directory.", dir);
+        foreach (var (indexName, layout) in new[] { (SafetensorsIndexFile, ModelLayout.HuggingFaceSafetensors), (BinIndexFile, ModelLayout.HuggingFaceBin) })
+        {
+            string indexPath = Path.Combine(dir, indexName);
+            if (!File.Exists(indexPath)) continue;
+            var index = ShardIndex.Load(indexPath);
+            var files = index.Files.Select(f => Path.Combine(dir, f)).ToList();
+            foreach (string f in files)
+                if (!File.Exists(f))
+                    throw new CheckpointFormatException(FormatErrorKind.ShardMissing,
+                        $"the shard index names '{Path.GetFileName(f)}', which is not in the directory.", indexPath);
+            if (files.Count == 0)
+                throw new CheckpointFormatException(FormatErrorKind.InvalidShardIndex, "the weight map is empty.", indexPath);
+            return new ModelDirectory(dir, layout, files, index, indexName);
+        }
+        if (File.Exists(Path.Combine(dir, SafetensorsFile)))
+            return new ModelDirectory(dir, ModelLayout.HuggingFaceSafetensors, [Path.Combine(dir, SafetensorsFile)], null, null);
+        if (File.Exists(Path.Combine(dir, BinFile)))
+            return new ModelDirectory(dir, ModelLayout.HuggingFaceBin, [Path.Combine(dir, BinFile)], null, null);
+        throw new CheckpointFormatException(FormatErrorKind.NoWeights,
+            $"no weights found: expected {SafetensorsFile}, {SafetensorsIndexFile}, {BinFile} or {BinIndexFile}.", dir);
+    }
+
+    /// <summary>The parsed config.json, or null when the directory has none.</summary>
+    /// <exception cref="CheckpointFormatException">config.json is not a JSON object (<see cref="FormatErrorKind.InvalidConfig"/>).</exception>
+    public JsonObject? ReadConfig()
+    {
+        string path = PathOf(ConfigFile);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return JsonNode.Parse(File.ReadAllBytes(path)) as JsonObject
+                   ?? throw new CheckpointFormatException(FormatErrorKind.InvalidConfig, "expected a JSON object.", path);
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointFormatException(FormatErrorKind.InvalidConfig, $"not valid JSON: {e.Message}", path, inner: e);
+        }
+    }
+
+    /// <summary>
+    /// Reads the tensor tables of all weight files through readers from <paramref name="open"/>, in shard order and,
+    /// within a file, in data order. Checks the shard index against what the files hold.
+    /// </summary>
+    /// <exception cref="CheckpointFormatException">A malformed weight file, a tensor in two files, or an index that disagrees with the files.</exception>
+    public IReadOnlyList<TensorEntry> ReadTensors(Func<string, IByteReader> open)
+    {
+        var all = new List<TensorEntry>();
+        var fileOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string file in WeightFiles)
+        {
+            IByteReader reader = open(file);
+            foreach (var entry in WeightFileReader.ReadEntries(reader).OrderBy(e => e.Offset))
+            {
+                if (!fileOf.TryAdd(entry.Name, file))
+                    throw new CheckpointFormatException(FormatErrorKind.DuplicateTensor,
+                        $"the tensor is also stored in {Path.GetFileName(fileOf[entry.Name])}.", file, entry.Name);
+                all.Add(entry);
+            }
+        }
+        if (Index != null) CheckIndex(fileOf);
+        return all;
+    }
+
+    private void CheckIndex(Dictionary<string, string> fileOf)
+    {
+        string indexPath = PathOf(IndexFile!);
+        foreach (var (name, file) in Index!.WeightMap)
+        {
+            if (!fileOf.TryGetValue(name, out string? actual))
+                throw new CheckpointFormatException(FormatErrorKind.ShardIndexMismatch, $"the index places the tensor in {file}, which does not contain it.", indexPath, name);
+            if (Path.GetFileName(actual) != file)
+                throw new CheckpointFormatException(FormatErrorKind.ShardIndexMismatch, $"the index places the tensor in {file}, but it is in {Path.GetFileName(actual)}.", indexPath, name);
+        }
+        var listed = Index.WeightMap.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var (name, file) in fileOf)
+            if (!listed.Contains(name))
+                throw new CheckpointFormatException(FormatErrorKind.ShardIndexMismatch, $"{Path.GetFileName(file)} holds the tensor, but the index does not list it.", indexPath, name);
+    }
+}

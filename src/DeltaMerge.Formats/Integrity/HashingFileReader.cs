@@ -1,0 +1,153 @@
+using System.Security.Cryptography;
+using DeltaMerge.Formats.IO;
+using Microsoft.Win32.SafeHandles;
+
+namespace DeltaMerge.Formats.Integrity;
+
+/// <summary>
+/// Positional reads that also hash the whole file in order, so a checksum is verified on the same pass that reads the
+/// data. Reads that arrive in file order are hashed as they are read. A read past the hashed prefix first reads and
+/// hashes the bytes in between and keeps them (up to <see cref="ReadAheadBudget"/>) so that the tensors they hold are
+/// served from memory when asked for next; only beyond that budget is anything read from disk twice (counted in
+/// <see cref="RereadBytes"/>). <see cref="Finish"/> hashes whatever was never asked for and returns the digests.
+/// </summary>
+public sealed class HashingFileReader : IByteReader
+{
+    private const int CatchUpChunk = 8 << 20;
+
+    private readonly SafeFileHandle _handle;
+    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IncrementalHash? _md5;
+    private readonly LinkedList<(long Offset, byte[] Bytes)> _readAhead = new();
+    private readonly Lock _lock = new();
+    private long _readAheadBytes;
+    private long _hashedUpTo;
+    private FileDigests? _result;
+
+    /// <summary>Opens <paramref name="path"/>; <paramref name="computeMd5"/> adds an MD5 digest (Meta's checklist.chk).</summary>
+    public HashingFileReader(string path, bool computeMd5 = false, long readAheadBudget = 256L << 20)
+    {
+        FilePath = path;
+        _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        Length = RandomAccess.GetLength(_handle);
+        ReadAheadBudget = readAheadBudget;
+        if (computeMd5) _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+    }
+
+    /// <inheritdoc />
+    public string FilePath { get; }
+
+    /// <inheritdoc />
+    public long Length { get; }
+
+    /// <summary>Most bytes kept from catch-up reads for later requests.</summary>
+    public long ReadAheadBudget { get; }
+
+    /// <summary>Bytes read from disk a second time (out-of-order access beyond the read-ahead budget).</summary>
+    public long RereadBytes { get; private set; }
+
+    /// <summary>Bytes hashed so far (the hashed prefix of the file).</summary>
+    public long HashedBytes => Volatile.Read(ref _hashedUpTo);
+
+    /// <inheritdoc />
+    public void ReadExactly(long offset, Span<byte> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        if (offset + destination.Length > Length)
+            throw new EndOfStreamException($"{FilePath}: read of {destination.Length} bytes at byte {offset} runs past the end of the file ({Length} bytes).");
+        lock (_lock)
+        {
+            if (_result != null) throw new InvalidOperationException($"{FilePath} was already finished; no further reads are hashed.");
+            if (offset > _hashedUpTo) CatchUp(offset);
+            long end = offset + destination.Length;
+            if (end <= _hashedUpTo)
+            {
+                if (!TryServeFromReadAhead(offset, destination))
+                {
+                    FileByteReader.ReadExactly(_handle, FilePath, offset, destination);
+                    RereadBytes += destination.Length;
+                }
+                return;
+            }
+            // offset <= _hashedUpTo < end: the head was read before, the tail extends the hashed prefix.
+            int head = (int)(_hashedUpTo - offset);
+            if (head > 0 && !TryServeFromReadAhead(offset, destination[..head]))
+            {
+                FileByteReader.ReadExactly(_handle, FilePath, offset, destination[..head]);
+                RereadBytes += head;
+            }
+            FileByteReader.ReadExactly(_handle, FilePath, _hashedUpTo, destination[head..]);
+            Hash(destination[head..]);
+            _hashedUpTo = end;
+        }
+    }
+
+    /// <summary>Hashes the rest of the file (bytes never asked for) and returns the digests. Idempotent.</summary>
+    public FileDigests Finish()
+    {
+        lock (_lock)
+        {
+            if (_result != null) return _result;
+            CatchUp(Length, keep: false);
+            _readAhead.Clear();
+            _readAheadBytes = 0;
+            string sha256 = Convert.ToHexStringLower(_sha256.GetHashAndReset());
+            string? md5 = _md5 is null ? null : Convert.ToHexStringLower(_md5.GetHashAndReset());
+            _result = new FileDigests(FilePath, Length, sha256, md5, RereadBytes);
+            return _result;
+        }
+    }
+
+    private void CatchUp(long target, bool keep = true)
+    {
+        while (_hashedUpTo < target)
+        {
+            int n = (int)Math.Min(CatchUpChunk, target - _hashedUpTo);
+            byte[] chunk = new byte[n];
+            FileByteReader.ReadExactly(_handle, FilePath, _hashedUpTo, chunk);
+            Hash(chunk);
+            if (keep)
+            {
+                _readAhead.AddLast((_hashedUpTo, chunk));
+                _readAheadBytes += n;
+                while (_readAheadBytes > ReadAheadBudget && _readAhead.First is { } oldest)
+                {
+                    _readAheadBytes -= oldest.Value.Bytes.Length;
+                    _readAhead.RemoveFirst();
+                }
+            }
+            _hashedUpTo += n;
+        }
+    }
+
+    private bool TryServeFromReadAhead(long offset, Span<byte> destination)
+    {
+        long end = offset + destination.Length;
+        // The kept chunks are contiguous and in order; check the requested range is covered.
+        if (_readAhead.First is not { } first || offset < first.Value.Offset) return false;
+        var last = _readAhead.Last!.Value;
+        if (end > last.Offset + last.Bytes.Length) return false;
+        for (var node = _readAhead.First; node != null; node = node.Next)
+        {
+            long chunkStart = node.Value.Offset, chunkEnd = chunkStart + node.Value.Bytes.Length;
+            if (chunkEnd <= offset || chunkStart >= end) continue;
+            long from = Math.Max(offset, chunkStart), to = Math.Min(end, chunkEnd);
+            node.Value.Bytes.AsSpan((int)(from - chunkStart), (int)(to - from)).CopyTo(destination[(int)(from - offset)..]);
+        }
+        return true;
+    }
+
+    private void Hash(ReadOnlySpan<byte> bytes)
+    {
+        _sha256.AppendData(bytes);
+        _md5?.AppendData(bytes);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _handle.Dispose();
+        _sha256.Dispose();
+        _md5?.Dispose();
+    }
+}

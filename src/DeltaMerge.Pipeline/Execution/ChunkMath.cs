@@ -1,0 +1,54 @@
+using DeltaMerge.Formats;
+using DeltaMerge.Pipeline.Plan;
+using TorchSharp;
+
+namespace DeltaMerge.Pipeline.Execution;
+
+/// <summary>
+/// The arithmetic of one chunk, exactly as MT-LLaMA's apply_delta in PyTorch: both operands are first rounded to fp16
+/// (the authors loaded everything with torch_dtype=float16), zero rows stand in for the base's missing vocabulary rows,
+/// the sum (or difference) is computed in float32 and rounded once to the output type (round-to-nearest-even).
+/// </summary>
+internal static class ChunkMath
+{
+    public static torch.Tensor Compute(TensorChunk chunk, torch.Device device)
+    {
+        var task = chunk.Task;
+        using var p = Operand(chunk.Primary, TensorTask.RowsOf(task.Primary), chunk, device);
+        using var s = Operand(chunk.Secondary, TensorTask.RowsOf(task.Secondary), chunk, device);
+        using var combined = task.Operation == TensorOperation.Add ? p.add(s) : p.sub(s);
+        using var rounded = combined.to(ToTorch(task.OutputDType));
+        return rounded.device_type == DeviceType.CPU ? rounded.contiguous() : rounded.cpu().contiguous();
+    }
+
+    /// <summary>The operand's rows of this chunk as float32 on the device, zero rows beyond what the operand has.</summary>
+    private static torch.Tensor Operand(torch.Tensor? rows, long operandRows, TensorChunk chunk, torch.Device device)
+    {
+        long present = Math.Clamp(operandRows - chunk.RowStart, 0, chunk.RowCount);
+        long padding = chunk.RowCount - present;
+        long rowElements = chunk.Task.RowElements;
+        if (present == 0) return torch.zeros([padding, rowElements], torch.float32, device);
+        using var onDevice = rows!.to(device);
+        using var half = onDevice.to(torch.float16);
+        var asFloat = half.to(torch.float32);
+        if (padding == 0) return asFloat;
+        using (asFloat)
+        using (var zeros = torch.zeros([padding, rowElements], torch.float32, device))
+            return torch.cat([asFloat, zeros], 0);
+    }
+
+    public static torch.ScalarType ToTorch(DType dtype) => dtype switch
+    {
+        DType.F16 => torch.float16,
+        DType.BF16 => torch.bfloat16,
+        DType.F32 => torch.float32,
+        DType.F64 => torch.float64,
+        DType.I8 => torch.int8,
+        DType.U8 => torch.uint8,
+        DType.I16 => torch.int16,
+        DType.I32 => torch.int32,
+        DType.I64 => torch.int64,
+        DType.Bool => torch.@bool,
+        _ => throw new NotSupportedException($"{dtype} has no TorchSharp element type here."),
+    };
+}
