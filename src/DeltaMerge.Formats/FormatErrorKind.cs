@@ -60,6 +60,8 @@ public enum FormatErrorKind
     NonContiguousTensor,
     /// <summary>A tensor view reaches outside its storage.</summary>
     StorageOutOfRange,
+    /// <summary>A pre-1.6 <c>torch.save</c> file (a bare pickle stream); only the zip format is read.</summary>
+    LegacyTorchFormat,
 
     // ---- Model directories ----
     /// <summary>The path is not a directory or a file of a supported format.</summary>
