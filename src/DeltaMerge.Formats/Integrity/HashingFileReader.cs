@@ -6,10 +6,12 @@ namespace DeltaMerge.Formats.Integrity;
 
 /// <summary>
 /// Positional reads that also hash the whole file in order, so a checksum is verified on the same pass that reads the
-/// data. Reads that arrive in file order are hashed as they are read. A read past the hashed prefix first reads and
-/// hashes the bytes in between and keeps them (up to <see cref="ReadAheadBudget"/>) so that the tensors they hold are
-/// served from memory when asked for next; only beyond that budget is anything read from disk twice (counted in
-/// <see cref="RereadBytes"/>). <see cref="Finish"/> hashes whatever was never asked for and returns the digests.
+/// data. Reads that arrive in file order are hashed as they are read. A read a little past the hashed prefix (within
+/// <see cref="ReadAheadBudget"/>) first reads and hashes the bytes in between and keeps them, so the tensors they hold
+/// are served from memory when asked for next (checkpoints store a layer's tensors in slightly different orders). A
+/// read far ahead (a zip's central directory at the end of a file) is served directly and hashed later, when the
+/// prefix reaches it. <see cref="Finish"/> hashes whatever was never asked for and returns the digests, with the
+/// number of bytes that had to come from disk twice.
 /// </summary>
 public sealed class HashingFileReader : IByteReader
 {
@@ -43,8 +45,16 @@ public sealed class HashingFileReader : IByteReader
     /// <summary>Most bytes kept from catch-up reads for later requests.</summary>
     public long ReadAheadBudget { get; }
 
-    /// <summary>Bytes read from disk a second time (out-of-order access beyond the read-ahead budget).</summary>
-    public long RereadBytes { get; private set; }
+    /// <summary>Bytes read from disk beyond the file's length so far, i.e. read twice (out-of-order access).</summary>
+    public long RereadBytes => Math.Max(0, _diskBytes - Length);
+
+    private long _diskBytes;
+
+    private void Read(long offset, Span<byte> destination)
+    {
+        FileByteReader.ReadExactly(_handle, FilePath, offset, destination);
+        _diskBytes += destination.Length;
+    }
 
     /// <summary>Bytes hashed so far (the hashed prefix of the file).</summary>
     public long HashedBytes => Volatile.Read(ref _hashedUpTo);
@@ -58,25 +68,23 @@ public sealed class HashingFileReader : IByteReader
         lock (_lock)
         {
             if (_result != null) throw new InvalidOperationException($"{FilePath} was already finished; no further reads are hashed.");
-            if (offset > _hashedUpTo) CatchUp(offset);
             long end = offset + destination.Length;
+            if (offset - _hashedUpTo > ReadAheadBudget)
+            {
+                // Far ahead: read now, hash when the prefix gets there (a second read, but of this range only).
+                Read(offset, destination);
+                return;
+            }
+            if (offset > _hashedUpTo) CatchUp(offset);
             if (end <= _hashedUpTo)
             {
-                if (!TryServeFromReadAhead(offset, destination))
-                {
-                    FileByteReader.ReadExactly(_handle, FilePath, offset, destination);
-                    RereadBytes += destination.Length;
-                }
+                if (!TryServeFromReadAhead(offset, destination)) Read(offset, destination);
                 return;
             }
             // offset <= _hashedUpTo < end: the head was read before, the tail extends the hashed prefix.
             int head = (int)(_hashedUpTo - offset);
-            if (head > 0 && !TryServeFromReadAhead(offset, destination[..head]))
-            {
-                FileByteReader.ReadExactly(_handle, FilePath, offset, destination[..head]);
-                RereadBytes += head;
-            }
-            FileByteReader.ReadExactly(_handle, FilePath, _hashedUpTo, destination[head..]);
+            if (head > 0 && !TryServeFromReadAhead(offset, destination[..head])) Read(offset, destination[..head]);
+            Read(_hashedUpTo, destination[head..]);
             Hash(destination[head..]);
             _hashedUpTo = end;
         }
@@ -104,7 +112,7 @@ public sealed class HashingFileReader : IByteReader
         {
             int n = (int)Math.Min(CatchUpChunk, target - _hashedUpTo);
             byte[] chunk = new byte[n];
-            FileByteReader.ReadExactly(_handle, FilePath, _hashedUpTo, chunk);
+            Read(_hashedUpTo, chunk);
             Hash(chunk);
             if (keep)
             {

@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DeltaMerge.Formats;
+using DeltaMerge.Formats.HuggingFace;
+using DeltaMerge.Formats.Integrity;
+using DeltaMerge.Formats.IO;
+using DeltaMerge.Pipeline.Execution;
+using DeltaMerge.Pipeline.Inputs;
+using DeltaMerge.Pipeline.Output;
+using DeltaMerge.Pipeline.Plan;
+using Serilog;
+
+namespace DeltaMerge.Pipeline.Jobs;
+
+/// <summary>
+/// Applies a delta to a base (<c>merge</c>) or makes one (<c>make-delta</c>), end to end: opens and verifies the inputs,
+/// plans, streams the tensors through the device into safetensors shards, writes config, tokenizer files, report and
+/// SHA256SUMS into a temporary directory and renames it into place only when everything succeeded.
+/// </summary>
+public static class DeltaJob
+{
+    /// <summary>Report file name.</summary>
+    public const string ReportFileName = "merge-report.json";
+
+    /// <summary>Tokenizer files copied byte for byte (from the delta for a merge, from the target for make-delta).</summary>
+    public static readonly IReadOnlyList<string> TokenizerFiles =
+        ["tokenizer.model", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json", "tokenizer.json"];
+
+    /// <summary>Generation settings file, copied when present.</summary>
+    public const string GenerationConfigFile = "generation_config.json";
+
+    internal static readonly JsonSerializerOptions ReportJson = new()
+    {
+        WriteIndented = true,
+        IndentSize = 2,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+    };
+
+    /// <summary>Runs the job.</summary>
+    /// <exception cref="CheckpointFormatException">An input is malformed.</exception>
+    /// <exception cref="MergePlanException">The inputs cannot be combined.</exception>
+    /// <exception cref="ChecksumMismatchException">An input's bytes differ from its listed digest.</exception>
+    /// <exception cref="UnlistedFileException">An input file is missing from a given checksum list.</exception>
+    /// <exception cref="OutputExistsException">The output exists and <see cref="DeltaJobOptions.Force"/> is off.</exception>
+    /// <exception cref="DeviceUnavailableException">The requested device cannot be used.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; nothing is left behind.</exception>
+    public static DeltaJobResult Run(DeltaJobOptions options, ILogger? log = null, IProgress<MergeProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        log ??= Serilog.Core.Logger.None;
+        var total = Stopwatch.StartNew();
+        bool isMerge = options.Operation == TensorOperation.Add;
+
+        // Refuse an existing output before any expensive work.
+        if (!options.Force && !options.DryRun && (Directory.Exists(options.OutputPath) || File.Exists(options.OutputPath)))
+            throw new OutputExistsException(Path.GetFullPath(options.OutputPath));
+
+        var primaryDir = ModelDirectory.Open(options.Primary.Path);
+        var secondaryDir = ModelDirectory.Open(options.Secondary.Path);
+        using var primaryInputs = OpenInputs(options.Primary, primaryDir, options.AllowUnlisted);
+        using var secondaryInputs = OpenInputs(options.Secondary, secondaryDir, options.AllowUnlisted);
+
+        log.Information("Reading tensor tables of {Side} ({Layout}, {Files} file(s)) and {Side2} ({Layout2}, {Files2} file(s))",
+            options.Primary.Side, primaryDir.Layout, primaryDir.WeightFiles.Count, options.Secondary.Side, secondaryDir.Layout, secondaryDir.WeightFiles.Count);
+        var primaryTensors = primaryDir.ReadTensors(primaryInputs.Open);
+        var secondaryTensors = secondaryDir.ReadTensors(secondaryInputs.Open);
+        var plan = isMerge
+            ? MergePlanner.PlanApplyDelta(primaryTensors, secondaryTensors, options.OutputDType, options.MaxShardBytes)
+            : MergePlanner.PlanMakeDelta(primaryTensors, secondaryTensors, options.OutputDType, options.MaxShardBytes);
+        foreach (var s in plan.Skipped) log.Information("Skipping {Name} from the {Side}: {Reason}", s.Name, s.Side, s.Reason);
+        log.Information("Plan: {Tensors} tensors, {Bytes:N0} bytes in {Shards} shard(s), vocabulary {From} -> {To} rows",
+            plan.TaskCount, plan.TotalBytes, plan.Shards.Count, plan.PrimaryVocabRows, plan.OutputVocabRows);
+        if (options.DryRun) return new DeltaJobResult(plan, null, null, null);
+
+        var device = ComputeDevice.Resolve(options.Device);
+        log.Information("Computing on {Device}", device.Description);
+        double openAndPlan = total.Elapsed.TotalSeconds;
+
+        using var output = AtomicOutputDirectory.Create(options.OutputPath, options.Force);
+        var inputsByFile = new Dictionary<string, VerifiedInputs>(StringComparer.Ordinal);
+        foreach (string f in primaryDir.WeightFiles) inputsByFile[Path.GetFullPath(f)] = primaryInputs;
+        foreach (string f in secondaryDir.WeightFiles) inputsByFile.TryAdd(Path.GetFullPath(f), secondaryInputs);
+
+        ExecutionStats stats;
+        var written = new List<WrittenFile>();
+        using (var sink = new ShardedSafetensorsSink(output.TempPath, plan))
+        {
+            var executor = new PlanExecutor(device, options.ChunkElements);
+            stats = executor.Execute(plan, path => inputsByFile[path].Open(path), path => inputsByFile[path].Complete(path), sink, progress, cancellationToken);
+            written.AddRange(sink.Complete());
+        }
+        var finalize = Stopwatch.StartNew();
+
+        // The merged model keeps the base's config and generation settings and takes the delta's tokenizer (MT-LLaMA's
+        // apply_delta saves the base model and copies the delta tokenizer); make-delta keeps the target's.
+        var (configSource, configInputs) = isMerge ? (primaryDir, primaryInputs) : (primaryDir, primaryInputs);
+        var (tokenizerSource, tokenizerInputs) = isMerge ? (secondaryDir, secondaryInputs) : (primaryDir, primaryInputs);
+        written.Add(WriteConfig(configSource, configInputs, plan, output.TempPath));
+        var generation = new[] { (configSource, configInputs), (tokenizerSource, tokenizerInputs) }.FirstOrDefault(s => s.Item1.HasFile(GenerationConfigFile));
+        if (generation.Item1 != null) written.Add(Copy(generation.Item2, generation.Item1.PathOf(GenerationConfigFile), output.TempPath, GenerationConfigFile));
+        foreach (string name in TokenizerFiles)
+            if (tokenizerSource.HasFile(name)) written.Add(Copy(tokenizerInputs, tokenizerSource.PathOf(name), output.TempPath, name));
+            else log.Debug("No {File} in the {Side}; not copied", name, isMerge ? options.Secondary.Side : options.Primary.Side);
+
+        cancellationToken.ThrowIfCancellationRequested();
+        primaryInputs.CompleteAll();
+        secondaryInputs.CompleteAll();
+
+        var report = BuildReport(options, device, primaryDir, primaryInputs, secondaryDir, secondaryInputs, plan, written,
+            new TimingsReport(openAndPlan, stats.Wall.TotalSeconds, stats.ReadBusy.TotalSeconds, stats.ComputeBusy.TotalSeconds,
+                stats.WriteBusy.TotalSeconds, finalize.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds));
+        var reportFile = OutputFiles.WriteAll(output.TempPath, ReportFileName, JsonSerializer.SerializeToUtf8Bytes(report, ReportJson));
+        var sums = written.Append(reportFile).Select(w => KeyValuePair.Create(w.RelativeName, w.Sha256));
+        OutputFiles.WriteAll(output.TempPath, Sha256Sums.FileName, System.Text.Encoding.UTF8.GetBytes(Sha256Sums.Format(sums)));
+        cancellationToken.ThrowIfCancellationRequested();
+        output.Commit();
+        log.Information("Wrote {Path} ({Files} files) in {Seconds:F1} s", output.FinalPath, written.Count + 2, total.Elapsed.TotalSeconds);
+        return new DeltaJobResult(plan, report, output.FinalPath, stats);
+    }
+
+    private static VerifiedInputs OpenInputs(InputSpec spec, ModelDirectory dir, bool allowUnlisted)
+    {
+        var list = spec.ChecksumFiles.Count == 0 ? ChecksumList.Empty : ChecksumList.Load(spec.ChecksumFiles);
+        return new VerifiedInputs(spec.Side, dir.DirectoryPath, list, string.Join(", ", spec.ChecksumFiles), allowUnlisted);
+    }
+
+    private static WrittenFile Copy(VerifiedInputs inputs, string source, string directory, string name)
+    {
+        string sha = inputs.CopyVerified(source, Path.Combine(directory, name));
+        return new WrittenFile(name, new FileInfo(Path.Combine(directory, name)).Length, sha);
+    }
+
+    /// <summary>The source config with <c>vocab_size</c> and <c>torch_dtype</c> set to what was written.</summary>
+    private static WrittenFile WriteConfig(ModelDirectory source, VerifiedInputs inputs, MergePlan plan, string directory)
+    {
+        if (!source.HasFile(ModelDirectory.ConfigFile))
+            throw new CheckpointFormatException(FormatErrorKind.InvalidConfig, "config.json is missing; the output needs it.", source.DirectoryPath);
+        string path = source.PathOf(ModelDirectory.ConfigFile);
+        JsonObject config;
+        try
+        {
+            config = JsonNode.Parse(inputs.ReadVerified(path)) as JsonObject
+                     ?? throw new CheckpointFormatException(FormatErrorKind.InvalidConfig, "expected a JSON object.", path);
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointFormatException(FormatErrorKind.InvalidConfig, $"not valid JSON: {e.Message}", path, inner: e);
+        }
+        if (plan.OutputVocabRows > 0) config["vocab_size"] = plan.OutputVocabRows;
+        config["torch_dtype"] = DTypeInfo.ConfigName(plan.OutputDType);
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(config.ToJsonString(new JsonSerializerOptions { WriteIndented = true, IndentSize = 2 }) + "\n");
+        return OutputFiles.WriteAll(directory, ModelDirectory.ConfigFile, bytes);
+    }
+
+    /// <summary>The tool's version as built.</summary>
+    public static string ToolVersion =>
+        typeof(DeltaJob).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    private static MergeReport BuildReport(DeltaJobOptions o, ComputeDevice device, ModelDirectory pDir, VerifiedInputs pIn,
+        ModelDirectory sDir, VerifiedInputs sIn, MergePlan plan, List<WrittenFile> written, TimingsReport timings)
+    {
+        InputReport Input(InputSpec spec, ModelDirectory dir, VerifiedInputs inputs) => new(
+            dir.DirectoryPath, dir.Layout.ToString(), spec.ChecksumFiles.Select(Path.GetFullPath).ToList(),
+            inputs.Files.OrderBy(f => f.RelativeName, StringComparer.Ordinal)
+                .Select(f => new InputFileReport(f.RelativeName, f.Digests.Length, f.Digests.Sha256, f.Digests.Md5, f.VerifiedAlgorithms, f.Digests.RereadBytes)).ToList());
+        var shardOf = plan.Shards.SelectMany(s => s.Tasks.Select(t => (t.Name, s.FileName))).ToDictionary(p => p.Name, p => p.FileName);
+        long baseRows = o.Operation == TensorOperation.Add ? plan.PrimaryVocabRows : BaseVocabRows(plan);
+        return new MergeReport(
+            new ToolInfo("deltamerge", ToolVersion),
+            o.Operation == TensorOperation.Add ? "apply-delta" : "make-delta",
+            DTypeNames.Format(o.OutputDType),
+            device.Description,
+            new Dictionary<string, InputReport> { [o.Primary.Side] = Input(o.Primary, pDir, pIn), [o.Secondary.Side] = Input(o.Secondary, sDir, sIn) },
+            new VocabularyReport(baseRows, plan.OutputVocabRows, plan.OutputVocabRows - baseRows),
+            plan.Skipped.Select(s => new SkippedReport(s.Name, s.Side, s.Reason)).ToList(),
+            plan.Tasks.Select(t => new TensorReport(t.Name, t.OutputShape, DTypeInfo.SafetensorsName(t.OutputDType), shardOf[t.Name])).ToList(),
+            written.Select(w => new OutputFileReport(w.RelativeName, w.Length, w.Sha256)).ToList(),
+            timings);
+    }
+
+    private static long BaseVocabRows(MergePlan plan) =>
+        plan.Tasks.Where(t => Formats.Naming.LlamaTensorNames.VocabularyTensors.Contains(t.Name)).Select(t => TensorTask.RowsOf(t.Secondary)).FirstOrDefault();
+}
