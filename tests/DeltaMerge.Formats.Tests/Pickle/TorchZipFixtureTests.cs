@@ -17,6 +17,21 @@ public sealed class TorchZipFixtureTests
         throw new DirectoryNotFoundException("tests/fixtures/pickle not found above the test directory");
     }
 
+    private sealed class RecordingByteReader(IByteReader inner, List<(long Offset, int Length)> reads) : IByteReader
+    {
+        public string FilePath => inner.FilePath;
+
+        public long Length => inner.Length;
+
+        public void ReadExactly(long offset, Span<byte> destination)
+        {
+            reads.Add((offset, destination.Length));
+            inner.ReadExactly(offset, destination);
+        }
+
+        public void Dispose() => inner.Dispose();
+    }
+
     private static string Fixture(string name) => Path.Combine(FixtureDir(), name);
 
     [TestCase("dtypes", "dtypes")]
@@ -59,6 +74,22 @@ public sealed class TorchZipFixtureTests
         Assert.That(byName["scalar"].Shape, Is.Empty);
         Assert.That(byName["scalar"].ByteLength, Is.EqualTo(2));
         Assert.That(byName["empty"].ByteLength, Is.Zero);
+    }
+
+    [TestCase("dtypes")]
+    [TestCase("views")]
+    [TestCase("module")]
+    [TestCase("zip64")]
+    public void TensorBytesAreNeverRead(string fixture)
+    {
+        byte[] file = File.ReadAllBytes(Fixture(fixture + ".pt"));
+        var reads = new List<(long Offset, int Length)>();
+        var reader = new RecordingByteReader(new MemoryByteReader(file), reads);
+
+        IReadOnlyList<TensorEntry> tensors = TorchZipCheckpoint.ReadTensors(reader);
+
+        foreach (TensorEntry t in tensors)
+            Assert.That(reads.Where(r => r.Offset < t.Offset + t.ByteLength && t.Offset < r.Offset + r.Length), Is.Empty, t.Name);
     }
 
     [Test]
