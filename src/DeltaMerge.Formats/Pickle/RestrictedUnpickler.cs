@@ -149,7 +149,7 @@ internal sealed class RestrictedUnpickler
 
                 default:
                     throw Error(FormatErrorKind.PickleUnsupportedOpcode,
-                        $"unsupported pickle opcode {Describe(_op)}; torch.save state dicts use only a small subset and nothing else is run");
+                        "unsupported pickle opcode: outside the subset torch.save writes for a state dict; nothing was run");
             }
         }
     }
@@ -188,7 +188,7 @@ internal sealed class RestrictedUnpickler
                     : throw Error(FormatErrorKind.PickleUnexpectedStructure, $"_rebuild_parameter data is {TypeName(a[0])}; expected a tensor");
             default:
                 throw Error(FormatErrorKind.PickleUnexpectedStructure,
-                    $"{global.FullName} called with {a.Length} arguments; it is not callable so in a torch.save state dict");
+                    $"{global.FullName} called with {a.Length} arguments; torch.save state dicts never call it so");
         }
     }
 
@@ -201,7 +201,7 @@ internal sealed class RestrictedUnpickler
             return new StorageRef(key, dtype, numel, location);
         }
         throw Error(FormatErrorKind.PickleUnexpectedStructure,
-            $"persistent id is {Describe(pid)}; expected ('storage', torch.<Type>Storage, key, location, numel)");
+            $"persistent id is {DescribeValue(pid)}; expected ('storage', torch.<Type>Storage, key, location, numel)");
     }
 
     private void AppendTo(List<object?> items)
@@ -252,7 +252,7 @@ internal sealed class RestrictedUnpickler
     {
         int floor = _marks.Count == 0 ? 0 : _marks.Peek();
         if (_stack.Count <= floor)
-            throw Error(FormatErrorKind.PickleMalformed, $"stack underflow: {Describe(_op)} needs a value but {(floor > 0 ? "only the mark is" : "nothing is")} on the stack");
+            throw Error(FormatErrorKind.PickleMalformed, $"stack underflow: {PickleOpcode.Describe(_op)} needs a value but {(floor > 0 ? "only the mark is" : "nothing is")} on the stack");
         return _stack[^1];
     }
 
@@ -265,7 +265,7 @@ internal sealed class RestrictedUnpickler
 
     private List<object?> PopToMark()
     {
-        if (_marks.Count == 0) throw Error(FormatErrorKind.PickleMalformed, $"{Describe(_op)} without a preceding MARK");
+        if (_marks.Count == 0) throw Error(FormatErrorKind.PickleMalformed, $"{PickleOpcode.Describe(_op)} without a preceding MARK");
         int mark = _marks.Pop();
         List<object?> items = _stack.GetRange(mark, _stack.Count - mark);
         _stack.RemoveRange(mark, _stack.Count - mark);
@@ -280,7 +280,7 @@ internal sealed class RestrictedUnpickler
     private ReadOnlySpan<byte> Take(ulong count)
     {
         if (count > (ulong)(_data.Length - _pos))
-            throw Error(FormatErrorKind.PickleMalformed, $"truncated pickle: {Describe(_op)} needs {count} more bytes at offset {_pos} but the stream ends at {_data.Length}");
+            throw Error(FormatErrorKind.PickleMalformed, $"truncated pickle: {PickleOpcode.Describe(_op)} needs {count} more bytes at offset {_pos} but the stream ends at {_data.Length}");
         var span = _data.AsSpan(_pos, (int)count);
         _pos += (int)count;
         return span;
@@ -291,7 +291,7 @@ internal sealed class RestrictedUnpickler
         int n = ReadByte();
         if (n > MaxLong1Bytes) throw Error(FormatErrorKind.PickleMalformed, $"LONG1 of {n} bytes exceeds the {MaxLong1Bytes}-byte cap");
         var value = new BigInteger(Take((ulong)n), isUnsigned: false, isBigEndian: false);
-        return value >= long.MinValue && value <= long.MaxValue ? (long)value : value;
+        return value >= long.MinValue && value <= long.MaxValue ? (object)(long)value : value;
     }
 
     private string ReadUtf8(ulong length)
@@ -318,7 +318,7 @@ internal sealed class RestrictedUnpickler
     private string ReadLine()
     {
         int end = Array.IndexOf(_data, (byte)'\n', _pos, Math.Min(_data.Length - _pos, MaxStringBytes));
-        if (end < 0) throw Error(FormatErrorKind.PickleMalformed, $"{Describe(_op)} argument has no terminating newline");
+        if (end < 0) throw Error(FormatErrorKind.PickleMalformed, $"{PickleOpcode.Describe(_op)} argument has no terminating newline");
         string line = Encoding.Latin1.GetString(_data, _pos, end - _pos);
         _pos = end + 1;
         return line;
@@ -353,9 +353,9 @@ internal sealed class RestrictedUnpickler
         _ => value.GetType().Name,
     };
 
-    private static string Describe(object? value) => value switch
+    private static string DescribeValue(object? value) => value switch
     {
-        object?[] t => "(" + string.Join(", ", t.Select(Describe)) + ")",
+        object?[] t => "(" + string.Join(", ", t.Select(DescribeValue)) + ")",
         string s => $"'{(s.Length > 64 ? s[..64] + "..." : s)}'",
         long l => l.ToString(System.Globalization.CultureInfo.InvariantCulture),
         _ => TypeName(value),
@@ -365,5 +365,5 @@ internal sealed class RestrictedUnpickler
         Error(FormatErrorKind.PickleMalformed, $"more than {MaxItems} {what}; refusing to grow further");
 
     private CheckpointFormatException Error(FormatErrorKind kind, string message) =>
-        new(kind, $"{message} (opcode {Describe(_op)} at data.pkl offset {_opStart})", _filePath, byteOffset: _baseOffset + _opStart);
+        new(kind, $"{message} (opcode {PickleOpcode.Describe(_op)} at data.pkl offset {_opStart})", _filePath, byteOffset: _baseOffset + _opStart);
 }

@@ -118,7 +118,16 @@ internal sealed class ZipDirectory
                 $"file of {reader.Length} bytes is too short for a zip end-of-central-directory record ({EndOfCentralDirectorySize} bytes)",
                 reader.FilePath);
 
-        // The record is the last 22 bytes plus a comment of at most 64 KiB; search backwards from the end.
+        // Usual case (torch writes no comment): the record is the last 22 bytes. Trying that first keeps the search
+        // from reading (and a hashing reader from seeing) tensor bytes near the end of the file.
+        eocd = new byte[EndOfCentralDirectorySize];
+        long last = reader.Length - EndOfCentralDirectorySize;
+        reader.ReadExactly(last, eocd);
+        if (BinaryPrimitives.ReadUInt32LittleEndian(eocd) == EndOfCentralDirectorySignature
+            && BinaryPrimitives.ReadUInt16LittleEndian(eocd.AsSpan(EocdCommentLength)) == 0)
+            return last;
+
+        // Otherwise the record is followed by a comment of at most 64 KiB; search backwards from the end.
         int tailLength = (int)Math.Min(reader.Length, EndOfCentralDirectorySize + MaxCommentLength);
         long tailStart = reader.Length - tailLength;
         byte[] tail = new byte[tailLength];
