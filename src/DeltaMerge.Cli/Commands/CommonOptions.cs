@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using DeltaMerge.Formats;
+using DeltaMerge.Pipeline.Execution;
+using DeltaMerge.Pipeline.Jobs;
+using DeltaMerge.Pipeline.Plan;
+
+namespace DeltaMerge.Cli.Commands;
+
+/// <summary>Option definitions shared by several commands, with parsers that give specific errors.</summary>
+internal static class CommonOptions
+{
+    public static Option<bool> Json() => new("--json") { Description = "Print a machine-readable JSON summary on stdout (logs stay on stderr)." };
+
+    public static Option<bool> Force() => new("--force") { Description = "Replace the output if it exists (only once the new one is complete)." };
+
+    public static Option<string> RequiredPath(string name, string description) => new(name) { Description = description, Required = true };
+
+    public static Option<string[]> Checksums(string name, string side) => new(name)
+    {
+        Description = $"sha256sum/md5sum file(s) or Meta checklist.chk listing the {side}'s files; each listed file read is verified on the same pass that reads it.",
+        AllowMultipleArgumentsPerToken = true,
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    public static Option<bool> AllowUnlisted() => new("--allow-unlisted") { Description = "Accept input files that a given checksum list does not mention (they are still hashed and reported)." };
+
+    public static Option<DType> OutputDType(string help) => new("--dtype")
+    {
+        Description = help,
+        DefaultValueFactory = _ => DType.F16,
+        CustomParser = r =>
+        {
+            string text = r.Tokens.Single().Value;
+            if (DTypeNames.TryParse(text, out var d) && DTypeNames.MergeOutputs.Contains(d)) return d;
+            r.AddError($"--dtype '{text}' is not supported: expected f16, bf16 or f32.");
+            return DType.F16;
+        },
+    };
+
+    public static Option<DeviceChoice> Device() => new("--device")
+    {
+        Description = "Where to compute: auto (CUDA if TorchSharp's CUDA backend and a GPU are present, else CPU), cpu, or cuda.",
+        DefaultValueFactory = _ => DeviceChoice.Auto,
+        CustomParser = r =>
+        {
+            string text = r.Tokens.Single().Value;
+            if (Enum.TryParse<DeviceChoice>(text, ignoreCase: true, out var d) && Enum.IsDefined(d)) return d;
+            r.AddError($"--device '{text}' is not supported: expected auto, cpu or cuda.");
+            return DeviceChoice.Auto;
+        },
+    };
+
+    public static Option<long> MaxShardSize() => new("--max-shard-size")
+    {
+        Description = "Largest output shard, like save_pretrained: 5GB (default) = 5*10^9 bytes, 2GiB = 2*2^30, or a byte count.",
+        DefaultValueFactory = _ => MergePlanner.DefaultMaxShardBytes,
+        CustomParser = r =>
+        {
+            try
+            {
+                return ShardSize.Parse(r.Tokens.Single().Value);
+            }
+            catch (FormatException e)
+            {
+                r.AddError("--max-shard-size: " + e.Message);
+                return 0;
+            }
+        },
+    };
+
+    public static Option<bool> DryRun() => new("--dry-run") { Description = "Check the inputs and print the plan (tensors, shapes, shards) without reading tensor data or writing anything." };
+}
