@@ -32,10 +32,6 @@ public static class MergePlanner
         var primaryByName = Keep(primary, primarySide, skipped);
         var secondaryByName = Keep(secondary, secondarySide, skipped);
 
-        foreach (string name in secondaryByName.Keys)
-            if (!primaryByName.ContainsKey(name))
-                throw new MergePlanException(MergePlanErrorKind.MissingInPrimary, name,
-                    $"present in the {secondarySide} with shape {secondaryByName[name].ShapeText} but missing from the {primarySide}.");
         if (primaryByName.Count == 0) throw new MergePlanException(MergePlanErrorKind.NoTensors, "(none)", $"the {primarySide} has no tensors to merge.");
 
         var tasks = new List<TensorTask>();
@@ -57,6 +53,10 @@ public static class MergePlanner
             }
             tasks.Add(new TensorTask(name, shape, outputDType, op, p, s));
         }
+        foreach (string name in secondaryByName.Keys)
+            if (!primaryByName.ContainsKey(name))
+                throw new MergePlanException(MergePlanErrorKind.MissingInPrimary, name,
+                    $"present in the {secondarySide} with shape {secondaryByName[name].ShapeText} but missing from the {primarySide}.");
         return new MergePlan(op, outputDType, Shard(tasks, maxShardBytes), skipped, primaryVocab, outputVocab);
     }
 
