@@ -80,4 +80,17 @@ public enum FormatErrorKind
     // ---- Checksums ----
     /// <summary>A line of a checksum file that is not <c>HEX  NAME</c>.</summary>
     InvalidChecksumFile,
+
+    // ---- SentencePiece / tokenizer files ----
+    /// <summary>tokenizer.model is not a well-formed SentencePiece ModelProto: truncated, a known field with the wrong
+    /// wire type, a group, invalid UTF-8, an empty piece or a piece type outside the enum.</summary>
+    SentencePieceInvalid,
+    /// <summary>tokenizer.model parsed but holds no pieces (an empty file, or bytes that are not a model).</summary>
+    SentencePieceNoPieces,
+    /// <summary>added_tokens.json, tokenizer_config.json or tokenizer.json is not JSON, or a value has the wrong JSON type.</summary>
+    TokenizerFileInvalid,
+    /// <summary>An added token's id is negative or not below the vocabulary size (config.json <c>vocab_size</c>).</summary>
+    AddedTokenOutOfRange,
+    /// <summary>config.json <c>vocab_size</c> is smaller than the number of SentencePiece pieces.</summary>
+    VocabularyTooSmall,
 }
