@@ -93,4 +93,48 @@ public enum FormatErrorKind
     AddedTokenOutOfRange,
     /// <summary>config.json <c>vocab_size</c> is smaller than the number of SentencePiece pieces.</summary>
     VocabularyTooSmall,
+
+    // ---- GGUF ----
+    /// <summary>The file ends inside the GGUF header, metadata or tensor infos.</summary>
+    GgufTruncated,
+    /// <summary>The first four bytes are not <c>GGUF</c>.</summary>
+    GgufBadMagic,
+    /// <summary>A GGUF version other than 2 or 3 (version 1 used 32-bit counts; a byte-swapped version means a big-endian file).</summary>
+    GgufUnsupportedVersion,
+    /// <summary>The tensor count or metadata count is more than the rest of the file could hold.</summary>
+    GgufCountTooLarge,
+    /// <summary>A string's length runs past the end of the file or exceeds the 1 GiB limit.</summary>
+    GgufStringTooLong,
+    /// <summary>An array's element count is more than the rest of the file could hold or exceeds the 2^30 limit.</summary>
+    GgufArrayTooLong,
+    /// <summary>A metadata value type (or array element type) that is not one of the 13 GGUF types, or an array of arrays.</summary>
+    GgufUnknownValueType,
+    /// <summary>A key, tensor name or string value that is not valid UTF-8.</summary>
+    GgufInvalidUtf8,
+    /// <summary>A metadata key of length zero.</summary>
+    GgufEmptyKey,
+    /// <summary>Two metadata entries with the same key.</summary>
+    GgufDuplicateKey,
+    /// <summary><c>general.alignment</c> is not a uint32 power of two.</summary>
+    GgufInvalidAlignment,
+    /// <summary>A tensor name of 64 bytes or more (llama.cpp's GGML_MAX_NAME).</summary>
+    GgufTensorNameTooLong,
+    /// <summary>A tensor with more than 4 dimensions (GGML_MAX_DIMS).</summary>
+    GgufTooManyDimensions,
+    /// <summary>A tensor dimension that is zero or negative.</summary>
+    GgufNonPositiveDimension,
+    /// <summary>A GGML tensor type number llama.cpp does not define.</summary>
+    GgufUnknownTensorType,
+    /// <summary>A block-quantized tensor whose rows (dims[0]) are not a multiple of the type's block size.</summary>
+    GgufRowNotBlockMultiple,
+    /// <summary>A tensor offset that is not a multiple of the alignment.</summary>
+    GgufMisalignedOffset,
+    /// <summary>Two tensors' data ranges overlap.</summary>
+    GgufTensorOverlap,
+    /// <summary>A tensor's data runs past the end of the file.</summary>
+    GgufDataPastEnd,
+    /// <summary>A metadata key that a caller needs is absent.</summary>
+    GgufMissingKey,
+    /// <summary>A metadata value has another type than the one a caller needs (e.g. a string context length).</summary>
+    GgufMetadataTypeMismatch,
 }
