@@ -17,6 +17,9 @@ public sealed class HashingFileReader : IByteReader
 {
     private const int CatchUpChunk = 8 << 20;
 
+    /// <summary>Reads shorter than this never trigger a catch-up (see <see cref="ReadExactly"/>).</summary>
+    public const int SmallRead = 64 << 10;
+
     private readonly SafeFileHandle _handle;
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly IncrementalHash? _md5;
@@ -27,7 +30,7 @@ public sealed class HashingFileReader : IByteReader
     private FileDigests? _result;
 
     /// <summary>Opens <paramref name="path"/>; <paramref name="computeMd5"/> adds an MD5 digest (Meta's checklist.chk).</summary>
-    public HashingFileReader(string path, bool computeMd5 = false, long readAheadBudget = 256L << 20)
+    public HashingFileReader(string path, bool computeMd5 = false, long readAheadBudget = 128L << 20)
     {
         FilePath = path;
         _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
@@ -69,9 +72,10 @@ public sealed class HashingFileReader : IByteReader
         {
             if (_result != null) throw new InvalidOperationException($"{FilePath} was already finished; no further reads are hashed.");
             long end = offset + destination.Length;
-            if (offset - _hashedUpTo > ReadAheadBudget)
+            if (offset > _hashedUpTo && (offset - _hashedUpTo > ReadAheadBudget || destination.Length < SmallRead))
             {
-                // Far ahead: read now, hash when the prefix gets there (a second read, but of this range only).
+                // Far ahead, or a small structural read (a zip local header, a tiny tensor): read now, hash when the
+                // prefix gets there. Catching up for it would read (and hold) everything in between.
                 Read(offset, destination);
                 return;
             }
@@ -141,6 +145,13 @@ public sealed class HashingFileReader : IByteReader
             if (chunkEnd <= offset || chunkStart >= end) continue;
             long from = Math.Max(offset, chunkStart), to = Math.Min(end, chunkEnd);
             node.Value.Bytes.AsSpan((int)(from - chunkStart), (int)(to - from)).CopyTo(destination[(int)(from - offset)..]);
+        }
+        // Tensors are consumed front to back: kept bytes before this read are not wanted again (if they are, they
+        // come from disk and count as reread), so memory is returned as soon as the reader moves past it.
+        while (_readAhead.First is { } head && head.Value.Offset + head.Value.Bytes.Length <= offset)
+        {
+            _readAheadBytes -= head.Value.Bytes.Length;
+            _readAhead.RemoveFirst();
         }
         return true;
     }

@@ -14,12 +14,27 @@ internal static class ChunkMath
     public static torch.Tensor Compute(TensorChunk chunk, torch.Device device)
     {
         var task = chunk.Task;
+        if (CanAddInPlaceInHalf(chunk, device))
+        {
+            // fp16 + fp16 -> fp16 on the CPU: PyTorch's Half kernel converts to float, adds and rounds once, exactly
+            // the general path below, and exactly apply_delta's `param.data += delta`; in place, with no temporaries.
+            var primary = chunk.Primary!;
+            chunk.Primary = null;
+            if (task.Operation == TensorOperation.Add) primary.add_(chunk.Secondary!);
+            else primary.sub_(chunk.Secondary!);
+            return primary;
+        }
         using var p = Operand(chunk.Primary, TensorTask.RowsOf(task.Primary), chunk, device);
         using var s = Operand(chunk.Secondary, TensorTask.RowsOf(task.Secondary), chunk, device);
         using var combined = task.Operation == TensorOperation.Add ? p.add(s) : p.sub(s);
         using var rounded = combined.to(ToTorch(task.OutputDType));
         return rounded.device_type == DeviceType.CPU ? rounded.contiguous() : rounded.cpu().contiguous();
     }
+
+    private static bool CanAddInPlaceInHalf(TensorChunk chunk, torch.Device device) =>
+        device.type == DeviceType.CPU && chunk.Task.OutputDType == DType.F16
+        && chunk.Task.Primary.DType == DType.F16 && chunk.Task.Secondary.DType == DType.F16
+        && chunk.Primary is { } p && chunk.Secondary is { } s && p.shape[0] == chunk.RowCount && s.shape[0] == chunk.RowCount;
 
     /// <summary>The operand's rows of this chunk as float32 on the device, zero rows beyond what the operand has.</summary>
     private static torch.Tensor Operand(torch.Tensor? rows, long operandRows, TensorChunk chunk, torch.Device device)

@@ -16,8 +16,9 @@ namespace DeltaMerge.Pipeline.Execution;
 /// </summary>
 public sealed class PlanExecutor
 {
-    /// <summary>Default elements per chunk (16 MiB of fp16).</summary>
-    public const long DefaultChunkElements = 8L << 20;
+    /// <summary>Default elements per chunk (8 MiB of fp16): small enough that temporaries are reused from the heap
+    /// rather than mapped and faulted in afresh for every chunk.</summary>
+    public const long DefaultChunkElements = 4L << 20;
 
     private readonly ComputeDevice _device;
     private readonly long _chunkElements;

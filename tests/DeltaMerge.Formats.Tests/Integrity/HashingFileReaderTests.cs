@@ -14,7 +14,7 @@ public sealed class HashingFileReaderTests
     public void SetUp()
     {
         _temp = new TempDirectory();
-        _bytes = new byte[100_000];
+        _bytes = new byte[1_000_000];
         new Random(7).NextBytes(_bytes);
         _file = _temp.Sub("data.bin");
         File.WriteAllBytes(_file, _bytes);
@@ -40,7 +40,7 @@ public sealed class HashingFileReaderTests
     public void SequentialReadsAreHashedOnceWithNoRereads()
     {
         using var r = new HashingFileReader(_file, computeMd5: true);
-        for (int o = 0; o < _bytes.Length; o += 10_000) Read(r, o, 10_000);
+        for (int o = 0; o < _bytes.Length; o += 100_000) Read(r, o, 100_000);
         var d = r.Finish();
         AssertDigests(d);
         Assert.That(d.Md5, Is.EqualTo(Convert.ToHexStringLower(MD5.HashData(_bytes))));
@@ -51,11 +51,10 @@ public sealed class HashingFileReaderTests
     public void OutOfOrderReadsWithinTheBudgetComeFromMemory()
     {
         using var r = new HashingFileReader(_file);
-        Read(r, 0, 1000);
-        Read(r, 30_000, 5000);   // skips 1000..30000: read ahead and kept
-        Read(r, 1000, 29_000);   // served from the kept bytes
-        Read(r, 20_000, 100);
-        var d = r.Finish();      // hashes 35000..end
+        Read(r, 0, 100_000);
+        Read(r, 300_000, 100_000); // skips 100000..300000: read ahead and kept
+        Read(r, 100_000, 200_000); // served from the kept bytes
+        var d = r.Finish();        // hashes 400000..end
         AssertDigests(d);
         Assert.That(d.RereadBytes, Is.Zero);
     }
@@ -64,11 +63,21 @@ public sealed class HashingFileReaderTests
     public void FarAheadReadsAreHashedLaterAndCountedAsRereads()
     {
         using var r = new HashingFileReader(_file, readAheadBudget: 1000);
-        Read(r, 90_000, 10_000); // e.g. a zip directory at the end
-        Read(r, 0, 50_000);
+        Read(r, 900_000, 100_000); // e.g. a zip directory at the end
+        Read(r, 0, 500_000);
         var d = r.Finish();
         AssertDigests(d);
-        Assert.That(d.RereadBytes, Is.EqualTo(10_000));
+        Assert.That(d.RereadBytes, Is.EqualTo(100_000));
+    }
+
+    [Test]
+    public void SmallReadsAheadNeverTriggerACatchUp()
+    {
+        using var r = new HashingFileReader(_file);
+        Read(r, 500_000, 30);      // a zip local header in the middle of the file
+        Assert.That(r.HashedBytes, Is.Zero);
+        Read(r, 0, 1_000_000);
+        Assert.That(r.Finish().RereadBytes, Is.EqualTo(30));
     }
 
     [Test]
