@@ -63,21 +63,20 @@ public static partial class MetaCheckpoint
         long vocab = parameters.VocabSize != MetaParams.VocabFromEmbeddings ? parameters.VocabSize : tables[0][MetaTensorNames.TokEmbeddings].Shape[0];
         var used = tables.Select(_ => new HashSet<string>(StringComparer.Ordinal)).ToList();
         var entries = new List<TensorEntry>();
-        foreach (var rule in MetaTensorNames.Rules)
-            for (int layer = 0; layer < (rule.PerLayer ? parameters.Layers : 1); layer++)
+        foreach (var (rule, layer) in InStateDictOrder(parameters.Layers))
+        {
+            string metaName = rule.MetaNameFor(layer);
+            var parts = new List<TensorEntry>(shards.Count);
+            for (int i = 0; i < shards.Count; i++)
             {
-                string metaName = rule.MetaNameFor(layer);
-                var parts = new List<TensorEntry>(shards.Count);
-                for (int i = 0; i < shards.Count; i++)
-                {
-                    if (!tables[i].TryGetValue(metaName, out var part))
-                        throw new CheckpointFormatException(FormatErrorKind.MetaTensorMissing,
-                            $"params.json ({parameters.Layers} layers) implies this tensor, but the shard does not hold it.", shards[i], metaName);
-                    used[i].Add(metaName);
-                    parts.Add(part);
-                }
-                entries.Add(Combine(rule, layer, parts, rule.Shape(parameters, vocab), parameters));
+                if (!tables[i].TryGetValue(metaName, out var part))
+                    throw new CheckpointFormatException(FormatErrorKind.MetaTensorMissing,
+                        $"params.json ({parameters.Layers} layers) implies this tensor, but the shard does not hold it.", shards[i], metaName);
+                used[i].Add(metaName);
+                parts.Add(part);
             }
+            entries.Add(Combine(rule, layer, parts, rule.Shape(parameters, vocab), parameters));
+        }
 
         // rope.freqs is passed on under its own name, so the plan reports it as skipped.
         if (tables[0].TryGetValue(MetaTensorNames.RopeFreqs, out var freqs)) entries.Add(freqs);
@@ -87,6 +86,17 @@ public static partial class MetaCheckpoint
                     throw new CheckpointFormatException(FormatErrorKind.MetaUnexpectedTensor,
                         $"not a tensor of a LLaMA checkpoint with {parameters.Layers} layers.", shards[i], name);
         return entries;
+    }
+
+    // Global tensors listed before the first per-layer rule, then each layer's tensors, then the remaining globals.
+    private static IEnumerable<(MetaTensorRule Rule, int Layer)> InStateDictOrder(int layers)
+    {
+        var rules = MetaTensorNames.Rules;
+        int firstPerLayer = rules.TakeWhile(r => !r.PerLayer).Count();
+        foreach (var r in rules.Take(firstPerLayer)) yield return (r, 0);
+        for (int layer = 0; layer < layers; layer++)
+            foreach (var r in rules.Where(r => r.PerLayer)) yield return (r, layer);
+        foreach (var r in rules.Skip(firstPerLayer).Where(r => !r.PerLayer)) yield return (r, 0);
     }
 
     // tok_embeddings is split along dim 1 (ParallelEmbedding), so its columns in shard 0 give the rank count.
