@@ -109,4 +109,20 @@ public sealed class MetaBaseTests
         Assert.That(File.ReadAllBytes(Path.Combine(meta, "generation_config.json")), Is.EqualTo(File.ReadAllBytes(RepoPaths.Tiny("delta/generation_config.json"))));
         Assert.That(File.ReadAllBytes(Path.Combine(meta, "config.json")), Is.Not.EqualTo(File.ReadAllBytes(Path.Combine(hf, "config.json"))));
     }
+
+    [TestCase("base-meta")]
+    [TestCase("base-meta-mp2")]
+    public void MakeDeltaAgainstAMetaBaseEqualsFastChatsMakeDelta(string baseName)
+    {
+        var result = DeltaJob.Run(new DeltaJobOptions
+        {
+            Operation = TensorOperation.Subtract,
+            Primary = new InputSpec("target", RepoPaths.Tiny("target"), []),
+            Secondary = new InputSpec("base", RepoPaths.Tiny(baseName), [RepoPaths.Tiny(baseName + "/checklist.chk")]),
+            OutputPath = _temp.Sub("made-delta"),
+            Device = DeviceChoice.Cpu,
+        });
+        MergeAssert.TensorsBitIdentical(result.OutputPath!, RepoPaths.Tiny("expected/make-delta"));
+        Assert.That(result.Report!.Inputs["base"].Files.Where(f => f.Name.EndsWith(".pth")).Select(f => f.Verified), Has.All.EqualTo(new[] { "md5" }));
+    }
 }
