@@ -77,6 +77,23 @@ public enum FormatErrorKind
     /// <summary>config.json or params.json is malformed.</summary>
     InvalidConfig,
 
+    // ---- Meta checkpoints ----
+    /// <summary>A directory with <c>consolidated.NN.pth</c> files but no <c>params.json</c>.</summary>
+    MetaParamsMissing,
+    /// <summary><c>params.json</c> is not JSON, lacks a required field, has a field of the wrong type, or values that
+    /// do not describe a LLaMA model (dim not divisible by n_heads, an odd head size, n_heads not a multiple of n_kv_heads).</summary>
+    MetaParamsInvalid,
+    /// <summary>A <c>consolidated.NN.pth</c> shard is absent: the numbers have a gap, or the tensors are split over more
+    /// shards than the directory holds.</summary>
+    MetaShardMissing,
+    /// <summary>A tensor that params.json implies (e.g. <c>layers.3.attention.wq.weight</c>) is absent from a shard.</summary>
+    MetaTensorMissing,
+    /// <summary>A shard holds a tensor that is not part of a LLaMA checkpoint with these params.</summary>
+    MetaUnexpectedTensor,
+    /// <summary>A tensor's shape (or dtype) in a shard is not what params.json and the shard count imply, or replicated
+    /// tensors differ between shards.</summary>
+    MetaShapeMismatch,
+
     // ---- Checksums ----
     /// <summary>A line of a checksum file that is not <c>HEX  NAME</c>.</summary>
     InvalidChecksumFile,

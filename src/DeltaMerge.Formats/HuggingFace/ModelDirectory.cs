@@ -1,13 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DeltaMerge.Formats.IO;
+using DeltaMerge.Formats.Meta;
 
 namespace DeltaMerge.Formats.HuggingFace;
 
 /// <summary>
 /// A model on disk: which files hold its weights (in shard order), its config and its other files. Opening reads only
 /// small JSON files; tensor headers are read by <see cref="ReadTensors"/> through readers the caller provides, so the
-/// caller can hash every byte it reads.
+/// caller can hash every byte it reads. A Meta checkpoint (<c>params.json</c> + <c>consolidated.NN.pth</c>) is presented
+/// as the Hugging Face model <c>convert_llama_weights_to_hf.py</c> would make of it: HF tensor names and layout, and a
+/// synthesized config.
 /// </summary>
 public sealed class ModelDirectory
 {
@@ -22,13 +25,15 @@ public sealed class ModelDirectory
     /// <summary>Model configuration.</summary>
     public const string ConfigFile = "config.json";
 
-    private ModelDirectory(string path, ModelLayout layout, IReadOnlyList<string> weightFiles, ShardIndex? index, string? indexFile)
+    private ModelDirectory(string path, ModelLayout layout, IReadOnlyList<string> weightFiles, ShardIndex? index, string? indexFile,
+        MetaParams? metaParams = null)
     {
         DirectoryPath = path;
         Layout = layout;
         WeightFiles = weightFiles;
         Index = index;
         IndexFile = indexFile;
+        MetaParams = metaParams;
     }
 
     /// <summary>Absolute path of the directory.</summary>
@@ -46,6 +51,9 @@ public sealed class ModelDirectory
     /// <summary>The shard index file name, when there is one.</summary>
     public string? IndexFile { get; }
 
+    /// <summary>The parsed params.json of a <see cref="ModelLayout.Meta"/> directory; null otherwise.</summary>
+    public MetaParams? MetaParams { get; }
+
     /// <summary>Absolute path of <paramref name="name"/> inside the directory.</summary>
     public string PathOf(string name) => Path.Combine(DirectoryPath, name);
 
@@ -53,7 +61,8 @@ public sealed class ModelDirectory
     public bool HasFile(string name) => File.Exists(PathOf(name));
 
     /// <summary>Finds the weights of the model at <paramref name="path"/>.</summary>
-    /// <exception cref="CheckpointFormatException">Not a model directory, or a shard index that is malformed or names missing files.</exception>
+    /// <exception cref="CheckpointFormatException">Not a model directory, a shard index that is malformed or names missing files,
+    /// or a Meta directory whose params.json is missing or invalid or whose shard numbers have a gap.</exception>
     public static ModelDirectory Open(string path)
     {
         string dir = Path.GetFullPath(path);
@@ -78,14 +87,22 @@ public sealed class ModelDirectory
             return new ModelDirectory(dir, ModelLayout.HuggingFaceSafetensors, [Path.Combine(dir, SafetensorsFile)], null, null);
         if (File.Exists(Path.Combine(dir, BinFile)))
             return new ModelDirectory(dir, ModelLayout.HuggingFaceBin, [Path.Combine(dir, BinFile)], null, null);
+        var metaShards = MetaCheckpoint.FindShards(dir);
+        if (metaShards.Count > 0)
+            return new ModelDirectory(dir, ModelLayout.Meta, metaShards, null, null, MetaParams.Load(Path.Combine(dir, MetaParams.FileName)));
         throw new CheckpointFormatException(FormatErrorKind.NoWeights,
-            $"no weights found: expected {SafetensorsFile}, {SafetensorsIndexFile}, {BinFile} or {BinIndexFile}.", dir);
+            $"no weights found: expected {SafetensorsFile}, {SafetensorsIndexFile}, {BinFile}, {BinIndexFile}, or Meta's {MetaParams.FileName} with {MetaCheckpoint.ShardFileName(0)}.", dir);
     }
 
-    /// <summary>The parsed config.json, or null when the directory has none.</summary>
-    /// <exception cref="CheckpointFormatException">config.json is not a JSON object (<see cref="FormatErrorKind.InvalidConfig"/>).</exception>
+    /// <summary>
+    /// The parsed config.json, or null when the directory has none. For a Meta directory, the config the conversion
+    /// script would write (<see cref="Meta.MetaParams.ToHuggingFaceConfig"/>); with <c>vocab_size</c> -1 the vocabulary
+    /// is read from the tensor table of <c>consolidated.00.pth</c>.
+    /// </summary>
+    /// <exception cref="CheckpointFormatException">config.json is not a JSON object (<see cref="FormatErrorKind.InvalidConfig"/>), or a Meta shard is malformed.</exception>
     public JsonObject? ReadConfig()
     {
+        if (MetaParams is { } meta) return meta.ToHuggingFaceConfig(MetaVocabSize(meta));
         string path = PathOf(ConfigFile);
         if (!File.Exists(path)) return null;
         try
@@ -106,6 +123,7 @@ public sealed class ModelDirectory
     /// <exception cref="CheckpointFormatException">A malformed weight file, a tensor in two files, or an index that disagrees with the files.</exception>
     public IReadOnlyList<TensorEntry> ReadTensors(Func<string, IByteReader> open)
     {
+        if (MetaParams is { } meta) return MetaCheckpoint.ReadTensors(meta, WeightFiles, open);
         var all = new List<TensorEntry>();
         var fileOf = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string file in WeightFiles)
@@ -121,6 +139,16 @@ public sealed class ModelDirectory
         }
         if (Index != null) CheckIndex(fileOf);
         return all;
+    }
+
+    private long MetaVocabSize(MetaParams meta)
+    {
+        if (meta.VocabSize != MetaParams.VocabFromEmbeddings) return meta.VocabSize;
+        using var reader = new FileByteReader(WeightFiles[0]);
+        var tok = Pickle.TorchZipCheckpoint.ReadTensors(reader).FirstOrDefault(t => t.Name == MetaTensorNames.TokEmbeddings)
+                  ?? throw new CheckpointFormatException(FormatErrorKind.MetaTensorMissing, "every Meta checkpoint shard holds the token embeddings.",
+                      WeightFiles[0], MetaTensorNames.TokEmbeddings);
+        return tok.Shape.Length == 0 ? 0 : tok.Shape[0];
     }
 
     private void CheckIndex(Dictionary<string, string> fileOf)

@@ -192,7 +192,10 @@ public sealed class PlanExecutor
         foreach (var (task, rowStart, rowCount) in chunks)
             foreach (var e in new[] { task.Primary, task.Secondary })
                 if (PresentRows(e, rowStart, rowCount) > 0)
-                    counts[e.FilePath] = counts.GetValueOrDefault(e.FilePath) + 1;
+                    // A gathered operand counts one read of each of its files per chunk, and ReadRows releases them
+                    // the same way, so a file is complete only after the last chunk that may touch it.
+                    foreach (string file in e.Files)
+                        counts[file] = counts.GetValueOrDefault(file) + 1;
         return counts;
     }
 
@@ -207,15 +210,35 @@ public sealed class PlanExecutor
         var tensor = torch.empty([present, rowElements], ChunkMath.ToTorch(entry.DType));
         try
         {
-            if (present * rowBytes > 0) readerFor(entry.FilePath).ReadExactly(entry.Offset + rowStart * rowBytes, tensor.bytes);
+            if (present * rowBytes > 0)
+            {
+                if (entry.Gather == null) readerFor(entry.FilePath).ReadExactly(entry.Offset + rowStart * rowBytes, tensor.bytes);
+                else ReadGathered(entry, rowStart, present, readerFor, tensor.bytes);
+            }
             bytesRead += present * rowBytes;
-            if (--readsLeft[entry.FilePath] == 0) fileConsumed(entry.FilePath);
+            foreach (string file in entry.Files)
+                if (--readsLeft[file] == 0) fileConsumed(file);
             return tensor;
         }
         catch
         {
             tensor.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Fills <paramref name="destination"/> with rows of a gathered operand, one read per coalesced range.</summary>
+    private static void ReadGathered(TensorEntry entry, long rowStart, long rowCount, Func<string, IByteReader> readerFor, Span<byte> destination)
+    {
+        var gather = entry.Gather!;
+        if (gather.RowBytes * rowCount != destination.Length)
+            throw new InvalidOperationException($"{entry.Name}: the gather gives rows of {gather.RowBytes} bytes, but the tensor needs {destination.Length / rowCount}.");
+        int at = 0;
+        foreach (var range in gather.RangesFor(rowStart, rowCount))
+        {
+            int length = checked((int)range.Length);
+            readerFor(range.FilePath).ReadExactly(range.Offset, destination.Slice(at, length));
+            at += length;
         }
     }
 }

@@ -6,6 +6,7 @@ using DeltaMerge.Formats;
 using DeltaMerge.Formats.HuggingFace;
 using DeltaMerge.Formats.Integrity;
 using DeltaMerge.Formats.IO;
+using DeltaMerge.Formats.Meta;
 using DeltaMerge.Pipeline.Execution;
 using DeltaMerge.Pipeline.Inputs;
 using DeltaMerge.Pipeline.Output;
@@ -81,8 +82,9 @@ public static class DeltaJob
 
         using var output = AtomicOutputDirectory.Create(options.OutputPath, options.Force);
         var inputsByFile = new Dictionary<string, VerifiedInputs>(StringComparer.Ordinal);
-        foreach (string f in primaryDir.WeightFiles) inputsByFile[Path.GetFullPath(f)] = primaryInputs;
-        foreach (string f in secondaryDir.WeightFiles) inputsByFile.TryAdd(Path.GetFullPath(f), secondaryInputs);
+        // Every file a tensor reads, gathered ones included (a Meta model-parallel tensor reads all consolidated.NN.pth).
+        foreach (string f in primaryDir.WeightFiles.Concat(primaryTensors.SelectMany(t => t.Files))) inputsByFile.TryAdd(Path.GetFullPath(f), primaryInputs);
+        foreach (string f in secondaryDir.WeightFiles.Concat(secondaryTensors.SelectMany(t => t.Files))) inputsByFile.TryAdd(Path.GetFullPath(f), secondaryInputs);
 
         ExecutionStats stats;
         var written = new List<WrittenFile>();
@@ -133,8 +135,27 @@ public static class DeltaJob
         return new WrittenFile(name, new FileInfo(Path.Combine(directory, name)).Length, sha);
     }
 
-    /// <summary>The source config with <c>vocab_size</c> and <c>torch_dtype</c> set to what was written.</summary>
+    /// <summary>
+    /// The source config (for a Meta source, the one the conversion script would write from its verified params.json)
+    /// with <c>vocab_size</c> and <c>torch_dtype</c> set to what was written.
+    /// </summary>
     private static WrittenFile WriteConfig(ModelDirectory source, VerifiedInputs inputs, MergePlan plan, string directory)
+    {
+        JsonObject config = source.MetaParams != null ? MetaConfig(source, inputs, plan) : ReadConfig(source, inputs);
+        if (plan.OutputVocabRows > 0) config["vocab_size"] = plan.OutputVocabRows;
+        config["torch_dtype"] = DTypeInfo.ConfigName(plan.OutputDType);
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(config.ToJsonString(new JsonSerializerOptions { WriteIndented = true, IndentSize = 2 }) + "\n");
+        return OutputFiles.WriteAll(directory, ModelDirectory.ConfigFile, bytes);
+    }
+
+    private static JsonObject MetaConfig(ModelDirectory source, VerifiedInputs inputs, MergePlan plan)
+    {
+        // Read through the inputs so params.json is hashed and checked against checklist.chk like the shards.
+        string path = source.PathOf(MetaParams.FileName);
+        return MetaParams.Parse(inputs.ReadVerified(path), path).ToHuggingFaceConfig(plan.PrimaryVocabRows);
+    }
+
+    private static JsonObject ReadConfig(ModelDirectory source, VerifiedInputs inputs)
     {
         if (!source.HasFile(ModelDirectory.ConfigFile))
             throw new CheckpointFormatException(FormatErrorKind.InvalidConfig, "config.json is missing; the output needs it.", source.DirectoryPath);
@@ -149,10 +170,7 @@ public static class DeltaJob
         {
             throw new CheckpointFormatException(FormatErrorKind.InvalidConfig, $"not valid JSON: {e.Message}", path, inner: e);
         }
-        if (plan.OutputVocabRows > 0) config["vocab_size"] = plan.OutputVocabRows;
-        config["torch_dtype"] = DTypeInfo.ConfigName(plan.OutputDType);
-        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(config.ToJsonString(new JsonSerializerOptions { WriteIndented = true, IndentSize = 2 }) + "\n");
-        return OutputFiles.WriteAll(directory, ModelDirectory.ConfigFile, bytes);
+        return config;
     }
 
     /// <summary>The tool's version as built.</summary>
