@@ -27,6 +27,7 @@ Deterministic: one thread, sorted JSON keys, no timestamps. Runs in a few second
 
 import argparse
 import base64
+import hashlib
 import json
 import math
 import os
@@ -332,6 +333,22 @@ def _jf(x):
     return x
 
 
+def _bytes_of(sp, ids):
+    """Raw bytes of a list of byte-fallback pieces (a leading dummy-prefix ▁ piece is skipped)."""
+    out = bytearray()
+    for i in ids:
+        if sp.is_byte(i):
+            out.append(int(sp.id_to_piece(i)[3:5], 16))
+    return bytes(out)
+
+
+def _python_replace(sp, ids):
+    body = ids[1:] if ids and sp.id_to_piece(ids[0]) == "\u2581" else ids
+    if not body or not all(sp.is_byte(i) for i in body):
+        return None
+    return _bytes_of(sp, body).decode("utf-8", "replace")
+
+
 def decode_or_none(sp, ids):
     if any(i >= sp.get_piece_size() for i in ids):
         return None
@@ -443,6 +460,7 @@ def build_forward(name, sp, cfg, log):
             raw.numel()))
     return {
         "model": "tests/fixtures/tiny/expected/%s/model.safetensors" % name,
+        "model_sha256": hashlib.sha256(open(os.path.join(model_dir, "model.safetensors"), "rb").read()).hexdigest(),
         "weights_dtype": sorted(set(dtypes.values())),
         "config": "tests/fixtures/tiny/delta/config.json",
         "tokenizer": "tests/fixtures/tiny/delta/tokenizer.model",
@@ -577,7 +595,11 @@ def build_tokenize(sp, sp_nodummy, log):
     ):
         decode_cases.append({"label": label, "ids": ids, "pieces": [sp.id_to_piece(i) for i in ids],
                              "decode": sp.decode(ids),
-                             "decode_utf8_hex": sp.decode(ids).encode("utf-8").hex()})
+                             "decode_utf8_hex": sp.decode(ids).encode("utf-8").hex(),
+                             # what Python's own decoder would give for the same bytes (differs:
+                             # sentencepiece emits one U+FFFD per invalid byte)
+                             # (null unless the ids are byte pieces after an optional leading ▁)
+                             "python_bytes_decode_replace": _python_replace(sp, ids)})
     log("  tokenize: %d strings, %d decode cases" % (len(entries), len(decode_cases)))
     return {
         "tokenizer": "tests/fixtures/tiny/delta/tokenizer.model",
