@@ -3,6 +3,7 @@ using DeltaMerge.Cli;
 using DeltaMerge.Cli.Commands;
 
 Interrupts.Install();
+AllocatorTuning.Apply();
 var global = new GlobalOptions();
 var root = new RootCommand("deltamerge: rebuild fine-tuned LLaMA models from published weight deltas (MT-LLaMA and others), verified end to end.");
 global.AddTo(root);

@@ -28,7 +28,7 @@ public sealed class PlanExecutor
     /// <param name="device">Where the arithmetic runs.</param>
     /// <param name="chunkElements">Largest number of elements per chunk (whole rows; at least one row).</param>
     /// <param name="queueDepth">Chunks that may wait between two stages.</param>
-    public PlanExecutor(ComputeDevice device, long chunkElements = DefaultChunkElements, int queueDepth = 2)
+    public PlanExecutor(ComputeDevice device, long chunkElements = DefaultChunkElements, int queueDepth = 6)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkElements, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(queueDepth, 1);
@@ -67,8 +67,17 @@ public sealed class PlanExecutor
                 try
                 {
                     readBusy.Start();
-                    chunk.Primary = ReadRows(task.Primary, task.RowElements, rowStart, rowCount, readerFor, readsLeft, fileConsumed, ref bytesRead);
-                    chunk.Secondary = ReadRows(task.Secondary, task.RowElements, rowStart, rowCount, readerFor, readsLeft, fileConsumed, ref bytesRead);
+                    // The two operands live in different files: reading (and hashing) them at once overlaps one's
+                    // hashing with the other's I/O.
+                    var secondary = Task.Run(() => ReadRows(task.Secondary, task.RowElements, rowStart, rowCount, readerFor, readsLeft, fileConsumed, ref bytesRead));
+                    try
+                    {
+                        chunk.Primary = ReadRows(task.Primary, task.RowElements, rowStart, rowCount, readerFor, readsLeft, fileConsumed, ref bytesRead);
+                    }
+                    finally
+                    {
+                        chunk.Secondary = secondary.GetAwaiter().GetResult();
+                    }
                     readBusy.Stop();
                     toCompute.Add(chunk, cts.Token);
                 }
@@ -215,9 +224,13 @@ public sealed class PlanExecutor
                 if (entry.Gather == null) readerFor(entry.FilePath).ReadExactly(entry.Offset + rowStart * rowBytes, tensor.bytes);
                 else ReadGathered(entry, rowStart, present, readerFor, tensor.bytes);
             }
-            bytesRead += present * rowBytes;
+            Interlocked.Add(ref bytesRead, present * rowBytes);
             foreach (string file in entry.Files)
-                if (--readsLeft[file] == 0) fileConsumed(file);
+            {
+                int left;
+                lock (readsLeft) left = --readsLeft[file];
+                if (left == 0) fileConsumed(file);
+            }
             return tensor;
         }
         catch

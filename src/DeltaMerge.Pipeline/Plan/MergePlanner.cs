@@ -57,7 +57,27 @@ public static class MergePlanner
             if (!primaryByName.ContainsKey(name))
                 throw new MergePlanException(MergePlanErrorKind.MissingInPrimary, name,
                     $"present in the {secondarySide} with shape {secondaryByName[name].ShapeText} but missing from the {primarySide}.");
-        return new MergePlan(op, outputDType, Shard(tasks, maxShardBytes), skipped, primaryVocab, outputVocab);
+        return new MergePlan(op, outputDType, Shard(InStorageOrder(tasks, secondary), maxShardBytes), skipped, primaryVocab, outputVocab);
+    }
+
+    /// <summary>
+    /// Tasks in the order the secondary input (the delta; the base for make-delta) stores its tensors, so that it is
+    /// read strictly front to back. Deltas come as one or two large files, and torch.save lays a file's tensors out in
+    /// the string order of their storage keys ("0", "1", "10", "100", ...), far from the state_dict order; the base's
+    /// per-layer shards absorb the reordering within the hashing reader's read-ahead window. The order depends only on
+    /// the secondary, so the same delta gives the same output bytes whatever form the base has (Hugging Face or Meta).
+    /// </summary>
+    private static List<TensorTask> InStorageOrder(List<TensorTask> tasks, IReadOnlyList<TensorEntry> secondary)
+    {
+        var position = new Dictionary<string, (int File, long Offset, int Index)>(StringComparer.Ordinal);
+        var files = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < secondary.Count; i++)
+        {
+            var e = secondary[i];
+            if (!files.TryGetValue(e.FilePath, out int f)) files[e.FilePath] = f = files.Count;
+            position[e.Name] = (f, e.Offset, i);
+        }
+        return tasks.OrderBy(t => position[t.Name]).ToList();
     }
 
     private static Dictionary<string, TensorEntry> Keep(IReadOnlyList<TensorEntry> entries, string side, List<SkippedTensor> skipped)

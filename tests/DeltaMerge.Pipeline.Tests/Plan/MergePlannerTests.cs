@@ -21,14 +21,16 @@ public sealed class MergePlannerTests
     ];
 
     [Test]
-    public void OrdersLikeTheStateDictAndGrowsTheVocabulary()
+    public void FollowsTheDeltasStorageOrderAndGrowsTheVocabulary()
     {
-        var plan = MergePlanner.PlanApplyDelta(Base, Delta(11), DType.F16, long.MaxValue);
+        var delta = Delta(11).Select((d, i) => d with { FilePath = "/delta.bin", Offset = 1000 - 100 * i }).ToArray(); // stored back to front
+        var plan = MergePlanner.PlanApplyDelta(Base, delta, DType.F16, long.MaxValue);
         Assert.That(plan.Tasks.Select(t => t.Name), Is.EqualTo(new[]
         {
-            "model.embed_tokens.weight", "model.layers.2.self_attn.q_proj.weight", "model.layers.10.mlp.up_proj.weight", "model.norm.weight", "lm_head.weight",
+            "lm_head.weight", "model.norm.weight", "model.layers.10.mlp.up_proj.weight", "model.layers.2.self_attn.q_proj.weight", "model.embed_tokens.weight",
         }));
-        var embed = plan.Tasks.First();
+        plan = MergePlanner.PlanApplyDelta(Base, Delta(11), DType.F16, long.MaxValue);
+        var embed = plan.Tasks.Single(t => t.Name == "model.embed_tokens.weight");
         Assert.That(embed.OutputShape, Is.EqualTo(new long[] { 11, 4 }));
         Assert.That(embed.PrimaryPaddingRows, Is.EqualTo(1));
         Assert.That((plan.PrimaryVocabRows, plan.OutputVocabRows), Is.EqualTo((10L, 11L)));
@@ -71,7 +73,7 @@ public sealed class MergePlannerTests
     [Test]
     public void ShardsSplitLikeSavePretrained()
     {
-        // Sizes in output order: embed 88, q 32, up 64, norm 8, lm_head 88 bytes; limit 100.
+        // Sizes in the delta's order: embed 88, q 32, up 64, norm 8, lm_head 88 bytes; limit 100.
         var plan = MergePlanner.PlanApplyDelta(Base, Delta(11), DType.F16, 100);
         Assert.That(plan.Shards.Select(s => s.Tasks.Select(t => t.Name.Split('.')[^2]).ToArray()), Is.EqualTo(new[]
         {
@@ -87,7 +89,7 @@ public sealed class MergePlannerTests
     public void MakeDeltaPadsTheBaseOperand()
     {
         var plan = MergePlanner.PlanMakeDelta(Delta(11), Base, DType.F16, long.MaxValue);
-        Assert.That(plan.Tasks.First().SecondaryPaddingRows, Is.EqualTo(1));
+        Assert.That(plan.Tasks.Single(t => t.Name == "model.embed_tokens.weight").SecondaryPaddingRows, Is.EqualTo(1));
         Assert.That(plan.Operation, Is.EqualTo(TensorOperation.Subtract));
     }
 
