@@ -243,7 +243,8 @@ async function worker(requestFile, resultFile) {
 
         if (Array.isArray(request.logits) && request.logits.length > 0) {
             stage = "creating a context";
-            const longest = Math.max(...request.logits.map((r) => r.tokens.length));
+            // +1: see the trailing token below.
+            const longest = Math.max(...request.logits.map((r) => r.tokens.length)) + 1;
             const context = await model.createContext({
                 contextSize: Math.max(longest, 16),
                 batchSize: Math.max(longest, 1),
@@ -263,9 +264,13 @@ async function worker(requestFile, resultFile) {
                 if (!Array.isArray(tokens) || tokens.length === 0) throw new Error("logits request needs a non-empty tokens array");
                 const wanted = new Set(req.positions ?? tokens.map((_, i) => i));
                 await sequence.clearHistory();
-                const outputs = await sequence.controlledEvaluate(tokens.map((t, i) => wanted.has(i)
+                // The logits node-llama-cpp reports for the LAST token of an evaluation differ from llama.cpp's raw
+                // ones (seen here: every earlier position matches a PyTorch forward to 1e-7, the last is off by
+                // ~0.1), so one more token is evaluated after the last requested one and its output is ignored.
+                // Attention is causal: the extra token changes nothing before it.
+                const outputs = await sequence.controlledEvaluate([...tokens.map((t, i) => wanted.has(i)
                     ? [t, { generateNext: { logits: true } }]
-                    : t));
+                    : t), tokens[tokens.length - 1]]);
                 const rows = [];
                 for (let i = 0; i < tokens.length; i++) {
                     if (!wanted.has(i)) continue;

@@ -13,6 +13,7 @@ public static class ErrorReport
     public static (int ExitCode, string Kind, string Message) Classify(Exception e) => e switch
     {
         OutputExistsException x => (ExitCodes.Usage, "output_exists", x.Message),
+        UsageException x => (ExitCodes.Usage, "usage", x.Message),
         CheckpointFormatException x => (ExitCodes.InvalidInput, "invalid_input." + x.Kind, x.Message),
         MergePlanException x => (ExitCodes.InvalidInput, "incompatible_inputs." + x.Kind, x.Message),
         ChecksumMismatchException x => (ExitCodes.ChecksumMismatch, "checksum_mismatch", x.Message),

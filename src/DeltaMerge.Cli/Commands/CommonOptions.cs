@@ -3,6 +3,7 @@ using System.CommandLine.Parsing;
 using DeltaMerge.Formats;
 using DeltaMerge.Pipeline.Execution;
 using DeltaMerge.Pipeline.Jobs;
+using DeltaMerge.Pipeline.Output;
 using DeltaMerge.Pipeline.Plan;
 
 namespace DeltaMerge.Cli.Commands;
@@ -25,18 +26,35 @@ internal static class CommonOptions
 
     public static Option<bool> AllowUnlisted() => new("--allow-unlisted") { Description = "Accept input files that a given checksum list does not mention (they are still hashed and reported)." };
 
-    public static Option<DType> OutputDType(string help) => new("--dtype")
+    public static Option<string> OutputDType(string help) => new("--dtype") { Description = help, DefaultValueFactory = _ => "f16" };
+
+    public static Option<OutputFormat?> Format() => new("--format")
     {
-        Description = help,
-        DefaultValueFactory = _ => DType.F16,
+        Description = "Output format: safetensors (a Hugging Face directory, default) or gguf (one llama.cpp file; the default when --out ends in .gguf).",
         CustomParser = r =>
         {
             string text = r.Tokens.Single().Value;
-            if (DTypeNames.TryParse(text, out var d) && DTypeNames.MergeOutputs.Contains(d)) return d;
-            r.AddError($"--dtype '{text}' is not supported: expected f16, bf16 or f32.");
-            return DType.F16;
+            if (Enum.TryParse<OutputFormat>(text, ignoreCase: true, out var f) && Enum.IsDefined(f)) return f;
+            r.AddError($"--format '{text}' is not supported: expected safetensors or gguf.");
+            return null;
         },
     };
+
+    /// <summary>The output format: as given, else GGUF when the output path ends in .gguf.</summary>
+    public static OutputFormat ResolveFormat(OutputFormat? given, string outPath) =>
+        given ?? (outPath.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase) ? OutputFormat.Gguf : OutputFormat.Safetensors);
+
+    /// <summary>Checks --dtype against the format: f16/bf16/f32 for safetensors, also q8_0 for GGUF.</summary>
+    public static (DType DType, GgufOutputType GgufType) ResolveDType(string text, OutputFormat format)
+    {
+        if (format == OutputFormat.Gguf)
+        {
+            if (GgufOutputTypes.TryParse(text, out var g)) return (GgufOutputTypes.PlanDType(g), g);
+            throw new UsageException($"--dtype '{text}' is not supported for GGUF output: expected f16, bf16, f32 or q8_0.");
+        }
+        if (DTypeNames.TryParse(text, out var d) && DTypeNames.MergeOutputs.Contains(d)) return (d, GgufOutputType.F16);
+        throw new UsageException($"--dtype '{text}' is not supported for safetensors output: expected f16, bf16 or f32 (q8_0 needs --format gguf).");
+    }
 
     public static Option<DeviceChoice> Device() => new("--device")
     {

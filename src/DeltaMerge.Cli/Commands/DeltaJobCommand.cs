@@ -18,7 +18,7 @@ internal static class DeltaJobCommand
         TensorOperation.Add,
         primary: new InputOption("base", "Base model directory (Hugging Face layout, .bin or .safetensors shards), e.g. LLaMA-7b."),
         secondary: new InputOption("delta", "Delta directory, e.g. DAMO-NLP-SG/mt-llama-7b-delta."),
-        dtypeHelp: "Output element type: f16 (default, as the authors), bf16 or f32. Inputs are first rounded to fp16 as the authors loaded them.");
+        dtypeHelp: "Output type: f16 (default, as the authors), bf16 or f32; with --format gguf also q8_0. Inputs are first rounded to fp16 as the authors loaded them.");
 
     public static Command MakeDelta(GlobalOptions global) => Create(global, "make-delta",
         "Compute delta = target - base (base vocabulary rows extended with zeros), written like merge's output, with the target's tokenizer.",
@@ -42,23 +42,31 @@ internal static class DeltaJobCommand
         var force = CommonOptions.Force();
         var json = CommonOptions.Json();
         var dryRun = CommonOptions.DryRun();
+        var format = CommonOptions.Format();
+        var ggufName = new Option<string?>("--name") { Description = "general.name written into a GGUF output (default: the file name without .gguf)." };
         // Options appear in help in the order users think of them: base first.
         var command = new Command(name, description);
         foreach (var option in operation == TensorOperation.Add
                      ? new Option[] { primaryPath, secondaryPath }
                      : [secondaryPath, primaryPath])
             command.Options.Add(option);
-        foreach (var option in new Option[] { outPath, dtype, device, primarySums, secondarySums, allowUnlisted, maxShard, force, json, dryRun })
+        foreach (var option in new Option[] { outPath, format, dtype, device, primarySums, secondarySums, allowUnlisted, maxShard, force, json, dryRun, ggufName })
             command.Options.Add(option);
         command.SetAction(parse => CommandRunner.Run(parse, global, json, ctx =>
         {
+            string output = parse.GetValue(outPath)!;
+            var outputFormat = CommonOptions.ResolveFormat(parse.GetValue(format), output);
+            var (outputDType, ggufType) = CommonOptions.ResolveDType(parse.GetValue(dtype)!, outputFormat);
             var options = new DeltaJobOptions
             {
                 Operation = operation,
                 Primary = new InputSpec(primary.Side, parse.GetValue(primaryPath)!, parse.GetValue(primarySums) ?? []),
                 Secondary = new InputSpec(secondary.Side, parse.GetValue(secondaryPath)!, parse.GetValue(secondarySums) ?? []),
-                OutputPath = parse.GetValue(outPath)!,
-                OutputDType = parse.GetValue(dtype),
+                OutputPath = output,
+                Format = outputFormat,
+                GgufType = ggufType,
+                ModelName = parse.GetValue(ggufName),
+                OutputDType = outputDType,
                 Device = parse.GetValue(device),
                 AllowUnlisted = parse.GetValue(allowUnlisted),
                 MaxShardBytes = parse.GetValue(maxShard),

@@ -3,7 +3,9 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DeltaMerge.Formats;
+using DeltaMerge.Formats.Gguf;
 using DeltaMerge.Formats.HuggingFace;
+using DeltaMerge.Formats.SentencePiece;
 using DeltaMerge.Formats.Integrity;
 using DeltaMerge.Formats.IO;
 using DeltaMerge.Formats.Meta;
@@ -69,8 +71,8 @@ public static class DeltaJob
         var primaryTensors = primaryDir.ReadTensors(primaryInputs.Open);
         var secondaryTensors = secondaryDir.ReadTensors(secondaryInputs.Open);
         var plan = isMerge
-            ? MergePlanner.PlanApplyDelta(primaryTensors, secondaryTensors, options.OutputDType, options.MaxShardBytes)
-            : MergePlanner.PlanMakeDelta(primaryTensors, secondaryTensors, options.OutputDType, options.MaxShardBytes);
+            ? MergePlanner.PlanApplyDelta(primaryTensors, secondaryTensors, PlanDType(options), MaxShard(options))
+            : MergePlanner.PlanMakeDelta(primaryTensors, secondaryTensors, PlanDType(options), MaxShard(options));
         foreach (var s in plan.Skipped) log.Information("Skipping {Name} from the {Side}: {Reason}", s.Name, s.Side, s.Reason);
         log.Information("Plan: {Tensors} tensors, {Bytes:N0} bytes in {Shards} shard(s), vocabulary {From} -> {To} rows",
             plan.TaskCount, plan.TotalBytes, plan.Shards.Count, plan.PrimaryVocabRows, plan.OutputVocabRows);
@@ -80,47 +82,119 @@ public static class DeltaJob
         log.Information("Computing on {Device}", device.Description);
         double openAndPlan = total.Elapsed.TotalSeconds;
 
-        using var output = AtomicOutputDirectory.Create(options.OutputPath, options.Force);
         var inputsByFile = new Dictionary<string, VerifiedInputs>(StringComparer.Ordinal);
         // Every file a tensor reads, gathered ones included (a Meta model-parallel tensor reads all consolidated.NN.pth).
         foreach (string f in primaryDir.WeightFiles.Concat(primaryTensors.SelectMany(t => t.Files))) inputsByFile.TryAdd(Path.GetFullPath(f), primaryInputs);
         foreach (string f in secondaryDir.WeightFiles.Concat(secondaryTensors.SelectMany(t => t.Files))) inputsByFile.TryAdd(Path.GetFullPath(f), secondaryInputs);
-
-        ExecutionStats stats;
-        var written = new List<WrittenFile>();
-        using (var sink = new ShardedSafetensorsSink(output.TempPath, plan))
-        {
-            var executor = new PlanExecutor(device, options.ChunkElements);
-            stats = executor.Execute(plan, path => inputsByFile[path].Open(path), path => inputsByFile[path].Complete(path), sink, progress, cancellationToken);
-            written.AddRange(sink.Complete());
-        }
-        var finalize = Stopwatch.StartNew();
+        ExecutionStats Execute(ITensorSink sink) =>
+            new PlanExecutor(device, options.ChunkElements).Execute(plan, path => inputsByFile[path].Open(path), path => inputsByFile[path].Complete(path),
+                sink, progress, cancellationToken);
 
         // The merged model keeps the base's config and generation settings and takes the delta's tokenizer (MT-LLaMA's
         // apply_delta saves the base model and copies the delta tokenizer); make-delta keeps the target's.
-        var (configSource, configInputs) = isMerge ? (primaryDir, primaryInputs) : (primaryDir, primaryInputs);
-        var (tokenizerSource, tokenizerInputs) = isMerge ? (secondaryDir, secondaryInputs) : (primaryDir, primaryInputs);
-        written.Add(WriteConfig(configSource, configInputs, plan, output.TempPath));
-        var generation = new[] { (configSource, configInputs), (tokenizerSource, tokenizerInputs) }.FirstOrDefault(s => s.Item1.HasFile(GenerationConfigFile));
+        var sources = new Sources(primaryDir, primaryInputs, isMerge ? secondaryDir : primaryDir, isMerge ? secondaryInputs : primaryInputs);
+        var context = new RunContext(options, log, total, openAndPlan, device, plan, sources, primaryDir, primaryInputs, secondaryDir, secondaryInputs);
+        return options.Format == OutputFormat.Gguf ? WriteGguf(context, Execute, cancellationToken) : WriteSafetensors(context, Execute, cancellationToken);
+    }
+
+    private static DType PlanDType(DeltaJobOptions o) => o.Format == OutputFormat.Gguf ? GgufOutputTypes.PlanDType(o.GgufType) : o.OutputDType;
+
+    private static long MaxShard(DeltaJobOptions o) => o.Format == OutputFormat.Gguf ? long.MaxValue : o.MaxShardBytes;
+
+    /// <summary>The type name the report and summaries give (<c>f16</c>, <c>q8_0</c>).</summary>
+    public static string OutputTypeName(DeltaJobOptions o) => o.Format == OutputFormat.Gguf ? o.GgufType.ToString().ToLowerInvariant() : DTypeNames.Format(o.OutputDType);
+
+    /// <summary>Where the output's config and tokenizer come from.</summary>
+    private sealed record Sources(ModelDirectory Config, VerifiedInputs ConfigInputs, ModelDirectory Tokenizer, VerifiedInputs TokenizerInputs);
+
+    /// <summary>Everything the output stage needs from the planning stage.</summary>
+    private sealed record RunContext(DeltaJobOptions Options, ILogger Log, Stopwatch Total, double OpenAndPlan, ComputeDevice Device, MergePlan Plan,
+        Sources Sources, ModelDirectory PrimaryDir, VerifiedInputs PrimaryInputs, ModelDirectory SecondaryDir, VerifiedInputs SecondaryInputs);
+
+    private static DeltaJobResult WriteSafetensors(RunContext c, Func<ITensorSink, ExecutionStats> execute, CancellationToken cancellationToken)
+    {
+        using var output = AtomicOutputDirectory.Create(c.Options.OutputPath, c.Options.Force);
+        ExecutionStats stats;
+        var written = new List<WrittenFile>();
+        using (var sink = new ShardedSafetensorsSink(output.TempPath, c.Plan))
+        {
+            stats = execute(sink);
+            written.AddRange(sink.Complete());
+        }
+        var finalize = Stopwatch.StartNew();
+        var src = c.Sources;
+        written.Add(OutputFiles.WriteAll(output.TempPath, ModelDirectory.ConfigFile, ConfigBytes(OutputConfig(src.Config, src.ConfigInputs, c.Plan))));
+        var generation = new[] { (src.Config, src.ConfigInputs), (src.Tokenizer, src.TokenizerInputs) }.FirstOrDefault(s => s.Item1.HasFile(GenerationConfigFile));
         if (generation.Item1 != null) written.Add(Copy(generation.Item2, generation.Item1.PathOf(GenerationConfigFile), output.TempPath, GenerationConfigFile));
         foreach (string name in TokenizerFiles)
-            if (tokenizerSource.HasFile(name)) written.Add(Copy(tokenizerInputs, tokenizerSource.PathOf(name), output.TempPath, name));
-            else log.Debug("No {File} in the {Side}; not copied", name, isMerge ? options.Secondary.Side : options.Primary.Side);
+            if (src.Tokenizer.HasFile(name)) written.Add(Copy(src.TokenizerInputs, src.Tokenizer.PathOf(name), output.TempPath, name));
+            else c.Log.Debug("No {File} in {Dir}; not copied", name, src.Tokenizer.DirectoryPath);
 
         cancellationToken.ThrowIfCancellationRequested();
-        primaryInputs.CompleteAll();
-        secondaryInputs.CompleteAll();
-
-        var report = BuildReport(options, device, primaryDir, primaryInputs, secondaryDir, secondaryInputs, plan, written,
-            new TimingsReport(openAndPlan, stats.Wall.TotalSeconds, stats.ReadBusy.TotalSeconds, stats.ComputeBusy.TotalSeconds,
-                stats.WriteBusy.TotalSeconds, finalize.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds));
+        var report = Finish(c, stats, written, finalize);
         var reportFile = OutputFiles.WriteAll(output.TempPath, ReportFileName, JsonSerializer.SerializeToUtf8Bytes(report, ReportJson));
         var sums = written.Append(reportFile).Select(w => KeyValuePair.Create(w.RelativeName, w.Sha256));
         OutputFiles.WriteAll(output.TempPath, Sha256Sums.FileName, System.Text.Encoding.UTF8.GetBytes(Sha256Sums.Format(sums)));
         cancellationToken.ThrowIfCancellationRequested();
         output.Commit();
-        log.Information("Wrote {Path} ({Files} files) in {Seconds:F1} s", output.FinalPath, written.Count + 2, total.Elapsed.TotalSeconds);
-        return new DeltaJobResult(plan, report, output.FinalPath, stats);
+        c.Log.Information("Wrote {Path} ({Files} files) in {Seconds:F1} s", output.FinalPath, written.Count + 2, c.Total.Elapsed.TotalSeconds);
+        return new DeltaJobResult(c.Plan, report, output.FinalPath, stats);
+    }
+
+    /// <summary>One GGUF file and <c>FILE.gguf.sha256</c> beside it; config and vocabulary go into the GGUF's metadata.</summary>
+    private static DeltaJobResult WriteGguf(RunContext c, Func<ITensorSink, ExecutionStats> execute, CancellationToken cancellationToken)
+    {
+        var src = c.Sources;
+        JsonObject config = OutputConfig(src.Config, src.ConfigInputs, c.Plan);
+        var hyper = LlamaGgufMetadata.Hyperparameters.FromConfig(config, src.Config.PathOf(ModelDirectory.ConfigFile));
+        var vocab = ReadVocabulary(src.Tokenizer, src.TokenizerInputs, config);
+        using var output = AtomicOutputFile.Create(c.Options.OutputPath, c.Options.Force);
+        using var sumsFile = AtomicOutputFile.Create(c.Options.OutputPath + ".sha256", c.Options.Force);
+        string fileName = Path.GetFileName(output.FinalPath);
+        string modelName = c.Options.ModelName ?? Path.GetFileNameWithoutExtension(fileName);
+        ExecutionStats stats;
+        var written = new List<WrittenFile>();
+        using (var stream = output.OpenWrite())
+        using (var sink = new GgufModelSink(stream, fileName, c.Plan, c.Options.GgufType, modelName, hyper, vocab))
+        {
+            stats = execute(sink);
+            written.AddRange(sink.Complete());
+        }
+        var finalize = Stopwatch.StartNew();
+        cancellationToken.ThrowIfCancellationRequested();
+        var report = Finish(c, stats, written, finalize);
+        using (var f = sumsFile.OpenWrite())
+        {
+            f.Write(System.Text.Encoding.UTF8.GetBytes(Sha256Sums.Format(written.Select(w => KeyValuePair.Create(w.RelativeName, w.Sha256)))));
+            f.Flush(flushToDisk: true);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        output.Commit();
+        sumsFile.Commit();
+        c.Log.Information("Wrote {Path} ({Type}) in {Seconds:F1} s", output.FinalPath, c.Options.GgufType, c.Total.Elapsed.TotalSeconds);
+        return new DeltaJobResult(c.Plan, report, output.FinalPath, stats);
+    }
+
+    /// <summary>Verifies every input file not yet complete and builds the report.</summary>
+    private static MergeReport Finish(RunContext c, ExecutionStats stats, List<WrittenFile> written, Stopwatch finalize)
+    {
+        c.PrimaryInputs.CompleteAll();
+        c.SecondaryInputs.CompleteAll();
+        return BuildReport(c.Options, c.Device, c.PrimaryDir, c.PrimaryInputs, c.SecondaryDir, c.SecondaryInputs, c.Plan, written,
+            new TimingsReport(c.OpenAndPlan, stats.Wall.TotalSeconds, stats.ReadBusy.TotalSeconds, stats.ComputeBusy.TotalSeconds,
+                stats.WriteBusy.TotalSeconds, finalize.Elapsed.TotalSeconds, c.Total.Elapsed.TotalSeconds));
+    }
+
+    /// <summary>The vocabulary llama.cpp gets: tokenizer.model and the Hugging Face tokenizer files, each read verified.</summary>
+    private static LlamaVocabulary ReadVocabulary(ModelDirectory dir, VerifiedInputs inputs, JsonObject outputConfig)
+    {
+        const string model = "tokenizer.model";
+        if (!dir.HasFile(model))
+            throw new CheckpointFormatException(FormatErrorKind.SentencePieceInvalid, "GGUF output needs tokenizer.model for its vocabulary, and there is none.", dir.DirectoryPath);
+        string? Text(string name) => dir.HasFile(name) ? System.Text.Encoding.UTF8.GetString(inputs.ReadVerified(dir.PathOf(name))) : null;
+        var files = HfTokenizerFiles.Parse(outputConfig.ToJsonString(), Text(HfTokenizerFiles.AddedTokensFileName),
+            Text(HfTokenizerFiles.TokenizerConfigFileName), Text(HfTokenizerFiles.TokenizerJsonFileName));
+        return LlamaVocabulary.Build(SentencePieceModel.Load(inputs.ReadVerified(dir.PathOf(model)), dir.PathOf(model)), files);
     }
 
     private static VerifiedInputs OpenInputs(InputSpec spec, ModelDirectory dir, bool allowUnlisted)
@@ -139,14 +213,16 @@ public static class DeltaJob
     /// The source config (for a Meta source, the one the conversion script would write from its verified params.json)
     /// with <c>vocab_size</c> and <c>torch_dtype</c> set to what was written.
     /// </summary>
-    private static WrittenFile WriteConfig(ModelDirectory source, VerifiedInputs inputs, MergePlan plan, string directory)
+    private static JsonObject OutputConfig(ModelDirectory source, VerifiedInputs inputs, MergePlan plan)
     {
         JsonObject config = source.MetaParams != null ? MetaConfig(source, inputs, plan) : ReadConfig(source, inputs);
         if (plan.OutputVocabRows > 0) config["vocab_size"] = plan.OutputVocabRows;
         config["torch_dtype"] = DTypeInfo.ConfigName(plan.OutputDType);
-        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(config.ToJsonString(new JsonSerializerOptions { WriteIndented = true, IndentSize = 2 }) + "\n");
-        return OutputFiles.WriteAll(directory, ModelDirectory.ConfigFile, bytes);
+        return config;
     }
+
+    private static byte[] ConfigBytes(JsonObject config) =>
+        System.Text.Encoding.UTF8.GetBytes(config.ToJsonString(new JsonSerializerOptions { WriteIndented = true, IndentSize = 2 }) + "\n");
 
     private static JsonObject MetaConfig(ModelDirectory source, VerifiedInputs inputs, MergePlan plan)
     {
@@ -189,12 +265,15 @@ public static class DeltaJob
         return new MergeReport(
             new ToolInfo("deltamerge", ToolVersion),
             o.Operation == TensorOperation.Add ? "apply-delta" : "make-delta",
-            DTypeNames.Format(o.OutputDType),
+            OutputTypeName(o),
             device.Description,
             new Dictionary<string, InputReport> { [o.Primary.Side] = Input(o.Primary, pDir, pIn), [o.Secondary.Side] = Input(o.Secondary, sDir, sIn) },
             new VocabularyReport(baseRows, plan.OutputVocabRows, plan.OutputVocabRows - baseRows),
             plan.Skipped.Select(s => new SkippedReport(s.Name, s.Side, s.Reason)).ToList(),
-            plan.Tasks.Select(t => new TensorReport(t.Name, t.OutputShape, DTypeInfo.SafetensorsName(t.OutputDType), shardOf[t.Name])).ToList(),
+            o.Format == OutputFormat.Gguf
+                ? plan.Tasks.Select(t => new TensorReport(Formats.Naming.LlamaGgufNames.ToGguf(t.Name), t.OutputShape,
+                    GgufOutputTypes.TensorType(o.GgufType, t.OutputShape).ToString(), written[0].RelativeName)).ToList()
+                : plan.Tasks.Select(t => new TensorReport(t.Name, t.OutputShape, DTypeInfo.SafetensorsName(t.OutputDType), shardOf[t.Name])).ToList(),
             written.Select(w => new OutputFileReport(w.RelativeName, w.Length, w.Sha256)).ToList(),
             timings);
     }

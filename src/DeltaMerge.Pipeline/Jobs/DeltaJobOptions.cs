@@ -1,5 +1,6 @@
 using DeltaMerge.Formats;
 using DeltaMerge.Pipeline.Execution;
+using DeltaMerge.Pipeline.Output;
 using DeltaMerge.Pipeline.Plan;
 
 namespace DeltaMerge.Pipeline.Jobs;
@@ -37,6 +38,15 @@ public sealed record DeltaJobOptions
     /// <summary>Largest chunk, in elements (memory bound of the pipeline).</summary>
     public long ChunkElements { get; init; } = PlanExecutor.DefaultChunkElements;
 
+    /// <summary>Hugging Face safetensors directory, or one GGUF file.</summary>
+    public OutputFormat Format { get; init; } = OutputFormat.Safetensors;
+
+    /// <summary>Weight type of a GGUF output (then <see cref="OutputDType"/> is derived from it).</summary>
+    public GgufOutputType GgufType { get; init; } = GgufOutputType.F16;
+
+    /// <summary><c>general.name</c> of a GGUF output (default: the file name without extension).</summary>
+    public string? ModelName { get; init; }
+
     /// <summary>Plan only: validate inputs and return the plan without reading tensor data or writing anything.</summary>
     public bool DryRun { get; init; }
 }
@@ -46,3 +56,12 @@ public sealed record DeltaJobOptions
 /// <param name="Path">The model directory.</param>
 /// <param name="ChecksumFiles">sha256sum / md5sum / checklist.chk files (names relative to <paramref name="Path"/>).</param>
 public sealed record InputSpec(string Side, string Path, IReadOnlyList<string> ChecksumFiles);
+
+/// <summary>What a job writes.</summary>
+public enum OutputFormat
+{
+    /// <summary>A Hugging Face directory of safetensors shards with index, config, tokenizer, report and SHA256SUMS.</summary>
+    Safetensors,
+    /// <summary>One llama.cpp GGUF file, with <c>FILE.gguf.sha256</c> beside it.</summary>
+    Gguf,
+}
