@@ -9,6 +9,7 @@ var root = new RootCommand("deltamerge: rebuild fine-tuned LLaMA models from pub
 global.AddTo(root);
 root.Subcommands.Add(DeltaJobCommand.Merge(global));
 root.Subcommands.Add(DeltaJobCommand.MakeDelta(global));
+root.Subcommands.Add(ConvertCommand.Create(global));
 root.Subcommands.Add(VerifyCommand.Create(global));
 root.Subcommands.Add(InspectCommand.Create(global));
 root.Subcommands.Add(DemoCommand.Create(global));

@@ -112,6 +112,12 @@ public enum FormatErrorKind
     VocabularyTooSmall,
 
     // ---- GGUF ----
+    /// <summary>A GGUF read as a model is not a LLaMA (general.architecture).</summary>
+    GgufUnsupportedArchitecture,
+    /// <summary>A GGUF tensor name that does not map to a Hugging Face LLaMA name.</summary>
+    GgufUnknownTensorName,
+    /// <summary>A quantized GGUF tensor where exact values are needed (conversion back to safetensors).</summary>
+    GgufQuantizedTensor,
     /// <summary>The file ends inside the GGUF header, metadata or tensor infos.</summary>
     GgufTruncated,
     /// <summary>The first four bytes are not <c>GGUF</c>.</summary>

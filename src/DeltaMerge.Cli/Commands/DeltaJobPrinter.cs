@@ -29,8 +29,11 @@ internal static class DeltaJobPrinter
             return;
         }
         var r = result.Report;
+        bool gguf = File.Exists(result.OutputPath);
         Console.WriteLine($"Wrote {result.OutputPath}");
-        Console.WriteLine($"  {plan.TaskCount} tensors, {ProgressView.Bytes(plan.TotalBytes)} ({r.Dtype}) in {plan.Shards.Count} shard(s), computed on {r.Device}");
+        Console.WriteLine(gguf
+            ? $"  {plan.TaskCount} tensors, {ProgressView.Bytes(r.Outputs[0].Bytes)} GGUF ({r.Dtype}), computed on {r.Device}"
+            : $"  {plan.TaskCount} tensors, {ProgressView.Bytes(plan.TotalBytes)} ({r.Dtype}) in {plan.Shards.Count} shard(s), computed on {r.Device}");
         Console.WriteLine($"  vocabulary: {r.Vocabulary.BaseRows} -> {r.Vocabulary.OutputRows} rows ({r.Vocabulary.ZeroRowsAppended} zero row(s) appended to the base)");
         foreach (var (side, input) in r.Inputs)
         {
@@ -38,7 +41,8 @@ internal static class DeltaJobPrinter
             Console.WriteLine($"  {side}: {input.Files.Count} file(s) read and hashed, {verified} verified against {(input.ChecksumFiles.Count == 0 ? "no checksum list" : string.Join(", ", input.ChecksumFiles))}");
         }
         if (r.Skipped.Count > 0) Console.WriteLine($"  skipped {r.Skipped.Count} recomputed buffer(s) (rotary frequencies)");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r.TimingsSeconds.Total:F1} s total ({r.TimingsSeconds.Execute:F1} s streaming); SHA256SUMS and {DeltaJob.ReportFileName} written"));
+        string checksums = gguf ? $"{Path.GetFileName(result.OutputPath)}.sha256 written" : $"SHA256SUMS and {DeltaJob.ReportFileName} written";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r.TimingsSeconds.Total:F1} s total ({r.TimingsSeconds.Execute:F1} s streaming); {checksums}"));
     }
 
     private static string Padding(TensorTask t) =>
@@ -61,7 +65,7 @@ internal static class DeltaJobPrinter
                 Shape = t.OutputShape,
                 Dtype = Formats.DTypeInfo.SafetensorsName(t.OutputDType),
                 Primary = new { File = t.Primary.FilePath, Dtype = Formats.DTypeInfo.SafetensorsName(t.Primary.DType), Shape = t.Primary.Shape },
-                Secondary = new { File = t.Secondary.FilePath, Dtype = Formats.DTypeInfo.SafetensorsName(t.Secondary.DType), Shape = t.Secondary.Shape },
+                Secondary = t.Secondary is { } s ? new { File = s.FilePath, Dtype = Formats.DTypeInfo.SafetensorsName(s.DType), Shape = s.Shape } : null,
             }),
         }),
         Skipped = plan.Skipped,

@@ -57,8 +57,8 @@ public sealed class ModelDirectory
     /// <summary>Absolute path of <paramref name="name"/> inside the directory.</summary>
     public string PathOf(string name) => Path.Combine(DirectoryPath, name);
 
-    /// <summary>True when the directory has a file called <paramref name="name"/>.</summary>
-    public bool HasFile(string name) => File.Exists(PathOf(name));
+    /// <summary>True when the model has a file called <paramref name="name"/> (a GGUF file has no companion files).</summary>
+    public bool HasFile(string name) => Layout != ModelLayout.Gguf && File.Exists(PathOf(name));
 
     /// <summary>Finds the weights of the model at <paramref name="path"/>.</summary>
     /// <exception cref="CheckpointFormatException">Not a model directory, a shard index that is malformed or names missing files,
@@ -66,6 +66,8 @@ public sealed class ModelDirectory
     public static ModelDirectory Open(string path)
     {
         string dir = Path.GetFullPath(path);
+        if (File.Exists(dir) && dir.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
+            return new ModelDirectory(Path.GetDirectoryName(dir)!, ModelLayout.Gguf, [dir], null, null);
         if (!Directory.Exists(dir))
             throw new CheckpointFormatException(FormatErrorKind.ModelNotFound,
                 File.Exists(dir) ? "expected a model directory, found a file." : "no such directory.", dir);
@@ -103,6 +105,11 @@ public sealed class ModelDirectory
     public JsonObject? ReadConfig()
     {
         if (MetaParams is { } meta) return meta.ToHuggingFaceConfig(MetaVocabSize(meta));
+        if (Layout == ModelLayout.Gguf)
+        {
+            using var reader = new FileByteReader(WeightFiles[0]);
+            return Gguf.GgufLlamaModel.ReadConfig(reader);
+        }
         string path = PathOf(ConfigFile);
         if (!File.Exists(path)) return null;
         try
@@ -124,6 +131,7 @@ public sealed class ModelDirectory
     public IReadOnlyList<TensorEntry> ReadTensors(Func<string, IByteReader> open)
     {
         if (MetaParams is { } meta) return MetaCheckpoint.ReadTensors(meta, WeightFiles, open);
+        if (Layout == ModelLayout.Gguf) return Gguf.GgufLlamaModel.ReadTensors(open(WeightFiles[0]));
         var all = new List<TensorEntry>();
         var fileOf = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string file in WeightFiles)

@@ -15,7 +15,7 @@ public static class ModelInspector
         "num_key_value_heads", "vocab_size", "max_position_embeddings", "rms_norm_eps", "rope_theta", "torch_dtype",
     ];
 
-    /// <summary>Inspects <paramref name="path"/> (a directory, a .safetensors file or a torch.save file).</summary>
+    /// <summary>Inspects <paramref name="path"/> (a directory, a .safetensors, .gguf or torch.save file).</summary>
     /// <exception cref="CheckpointFormatException">The path is missing, invalid or truncated.</exception>
     public static InspectionResult Inspect(string path)
     {
@@ -41,6 +41,14 @@ public static class ModelInspector
         }
         if (!File.Exists(full)) throw new CheckpointFormatException(FormatErrorKind.ModelNotFound, "no such file or directory.", full);
         using var reader = new FileByteReader(full);
+        if (full.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
+        {
+            var gguf = Gguf.GgufReader.Open(reader);
+            var tensors = gguf.Tensors.Select(t => new InspectedTensor(t.Name, t.Type.ToString(), t.Shape, t.ByteLength, Path.GetFileName(full))).ToList();
+            var metadata = gguf.Metadata.ToDictionary(kv => kv.Key, kv => Describe(kv.Value));
+            metadata["gguf.version"] = gguf.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return new InspectionResult(full, "gguf", new Dictionary<string, JsonNode?>(), tensors, metadata);
+        }
         if (full.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
         {
             var header = SafetensorsHeader.Read(reader);
@@ -49,6 +57,18 @@ public static class ModelInspector
         var checkpoint = TorchZipCheckpoint.Read(reader);
         return new InspectionResult(full, "torch.save zip", new Dictionary<string, JsonNode?>(), Rows(checkpoint.Tensors, Path.GetDirectoryName(full)!),
             new Dictionary<string, string> { ["archive_prefix"] = checkpoint.ArchivePrefix });
+    }
+
+    /// <summary>A GGUF value as text; arrays longer than a few items are summarised.</summary>
+    private static string Describe(Gguf.GgufValue value)
+    {
+        const int Shown = 8;
+        if (value.Value is Array array)
+        {
+            var items = array.Cast<object>().Take(Shown).Select(v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture));
+            return $"[{string.Join(", ", items)}{(array.Length > Shown ? $", ... ({array.Length} items)" : "")}]";
+        }
+        return Convert.ToString(value.Value, System.Globalization.CultureInfo.InvariantCulture) ?? "";
     }
 
     private static IReadOnlyDictionary<string, JsonNode?> Summary(JsonObject? config)

@@ -9,4 +9,6 @@ public enum ModelLayout
     HuggingFaceBin,
     /// <summary>Meta's original release: <c>params.json</c> and <c>consolidated.NN.pth</c>.</summary>
     Meta,
+    /// <summary>One llama.cpp GGUF file (F32/F16/BF16), read back under Hugging Face names.</summary>
+    Gguf,
 }

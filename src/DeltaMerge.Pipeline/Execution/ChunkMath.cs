@@ -14,6 +14,13 @@ internal static class ChunkMath
     public static torch.Tensor Compute(TensorChunk chunk, torch.Device device)
     {
         var task = chunk.Task;
+        if (task.Operation == TensorOperation.Convert)
+        {
+            // One rounding from the stored type, as torch's .to(dtype) does; no fp16 step.
+            using var onDevice = chunk.Primary!.to(device);
+            using var converted = onDevice.to(ToTorch(task.OutputDType));
+            return converted.device_type == DeviceType.CPU ? converted.contiguous() : converted.cpu().contiguous();
+        }
         if (CanAddInPlaceInHalf(chunk, device))
         {
             // fp16 + fp16 -> fp16 on the CPU: PyTorch's Half kernel converts to float, adds and rounds once, exactly
@@ -25,7 +32,7 @@ internal static class ChunkMath
             return primary;
         }
         using var p = Operand(chunk.Primary, TensorTask.RowsOf(task.Primary), chunk, device);
-        using var s = Operand(chunk.Secondary, TensorTask.RowsOf(task.Secondary), chunk, device);
+        using var s = Operand(chunk.Secondary, TensorTask.RowsOf(task.Secondary!), chunk, device);
         using var combined = task.Operation == TensorOperation.Add ? p.add(s) : p.sub(s);
         using var rounded = combined.to(ToTorch(task.OutputDType));
         return rounded.device_type == DeviceType.CPU ? rounded.contiguous() : rounded.cpu().contiguous();
@@ -33,7 +40,7 @@ internal static class ChunkMath
 
     private static bool CanAddInPlaceInHalf(TensorChunk chunk, torch.Device device) =>
         device.type == DeviceType.CPU && chunk.Task.OutputDType == DType.F16
-        && chunk.Task.Primary.DType == DType.F16 && chunk.Task.Secondary.DType == DType.F16
+        && chunk.Task.Primary.DType == DType.F16 && chunk.Task.Secondary?.DType == DType.F16
         && chunk.Primary is { } p && chunk.Secondary is { } s && p.shape[0] == chunk.RowCount && s.shape[0] == chunk.RowCount;
 
     /// <summary>The operand's rows of this chunk as float32 on the device, zero rows beyond what the operand has.</summary>

@@ -69,7 +69,9 @@ public sealed class PlanExecutor
                     readBusy.Start();
                     // The two operands live in different files: reading (and hashing) them at once overlaps one's
                     // hashing with the other's I/O.
-                    var secondary = Task.Run(() => ReadRows(task.Secondary, task.RowElements, rowStart, rowCount, readerFor, readsLeft, fileConsumed, ref bytesRead));
+                    var secondary = task.Secondary is { } second
+                        ? Task.Run(() => ReadRows(second, task.RowElements, rowStart, rowCount, readerFor, readsLeft, fileConsumed, ref bytesRead))
+                        : Task.FromResult<torch.Tensor?>(null);
                     try
                     {
                         chunk.Primary = ReadRows(task.Primary, task.RowElements, rowStart, rowCount, readerFor, readsLeft, fileConsumed, ref bytesRead);
@@ -199,7 +201,7 @@ public sealed class PlanExecutor
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (task, rowStart, rowCount) in chunks)
-            foreach (var e in new[] { task.Primary, task.Secondary })
+            foreach (var e in new[] { task.Primary, task.Secondary }.OfType<TensorEntry>())
                 if (PresentRows(e, rowStart, rowCount) > 0)
                     // A gathered operand counts one read of each of its files per chunk, and ReadRows releases them
                     // the same way, so a file is complete only after the last chunk that may touch it.

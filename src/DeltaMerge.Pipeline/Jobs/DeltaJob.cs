@@ -61,18 +61,24 @@ public static class DeltaJob
         if (!options.Force && !options.DryRun && (Directory.Exists(options.OutputPath) || File.Exists(options.OutputPath)))
             throw new OutputExistsException(Path.GetFullPath(options.OutputPath));
 
-        var primaryDir = ModelDirectory.Open(options.Primary.Path);
-        var secondaryDir = ModelDirectory.Open(options.Secondary.Path);
-        using var primaryInputs = OpenInputs(options.Primary, primaryDir, options.AllowUnlisted);
-        using var secondaryInputs = OpenInputs(options.Secondary, secondaryDir, options.AllowUnlisted);
-
-        log.Information("Reading tensor tables of {Side} ({Layout}, {Files} file(s)) and {Side2} ({Layout2}, {Files2} file(s))",
-            options.Primary.Side, primaryDir.Layout, primaryDir.WeightFiles.Count, options.Secondary.Side, secondaryDir.Layout, secondaryDir.WeightFiles.Count);
-        var primaryTensors = primaryDir.ReadTensors(primaryInputs.Open);
-        var secondaryTensors = secondaryDir.ReadTensors(secondaryInputs.Open);
-        var plan = isMerge
-            ? MergePlanner.PlanApplyDelta(primaryTensors, secondaryTensors, PlanDType(options), MaxShard(options))
-            : MergePlanner.PlanMakeDelta(primaryTensors, secondaryTensors, PlanDType(options), MaxShard(options));
+        var specs = options.Secondary is { } second ? new[] { options.Primary, second } : new[] { options.Primary };
+        var inputs = new List<OpenedInput>();
+        using var release = new InputsRelease(inputs);
+        foreach (var spec in specs)
+        {
+            var dir = ModelDirectory.Open(spec.Path);
+            var verified = OpenInputs(spec, dir, options.AllowUnlisted);
+            inputs.Add(new OpenedInput(spec, dir, verified, []));
+            log.Information("Reading the tensor table of the {Side} ({Layout}, {Files} file(s))", spec.Side, dir.Layout, dir.WeightFiles.Count);
+            inputs[^1] = inputs[^1] with { Tensors = dir.ReadTensors(verified.Open) };
+        }
+        var primary = inputs[0];
+        var plan = options.Operation switch
+        {
+            TensorOperation.Add => MergePlanner.PlanApplyDelta(primary.Tensors, Secondary(inputs).Tensors, PlanDType(options), MaxShard(options)),
+            TensorOperation.Subtract => MergePlanner.PlanMakeDelta(primary.Tensors, Secondary(inputs).Tensors, PlanDType(options), MaxShard(options)),
+            _ => MergePlanner.PlanConvert(primary.Tensors, primary.Spec.Side, PlanDType(options), MaxShard(options)),
+        };
         foreach (var s in plan.Skipped) log.Information("Skipping {Name} from the {Side}: {Reason}", s.Name, s.Side, s.Reason);
         log.Information("Plan: {Tensors} tensors, {Bytes:N0} bytes in {Shards} shard(s), vocabulary {From} -> {To} rows",
             plan.TaskCount, plan.TotalBytes, plan.Shards.Count, plan.PrimaryVocabRows, plan.OutputVocabRows);
@@ -84,18 +90,37 @@ public static class DeltaJob
 
         var inputsByFile = new Dictionary<string, VerifiedInputs>(StringComparer.Ordinal);
         // Every file a tensor reads, gathered ones included (a Meta model-parallel tensor reads all consolidated.NN.pth).
-        foreach (string f in primaryDir.WeightFiles.Concat(primaryTensors.SelectMany(t => t.Files))) inputsByFile.TryAdd(Path.GetFullPath(f), primaryInputs);
-        foreach (string f in secondaryDir.WeightFiles.Concat(secondaryTensors.SelectMany(t => t.Files))) inputsByFile.TryAdd(Path.GetFullPath(f), secondaryInputs);
+        foreach (var input in inputs)
+            foreach (string f in input.Dir.WeightFiles.Concat(input.Tensors.SelectMany(t => t.Files))) inputsByFile.TryAdd(Path.GetFullPath(f), input.Inputs);
         ExecutionStats Execute(ITensorSink sink) =>
             new PlanExecutor(device, options.ChunkElements).Execute(plan, path => inputsByFile[path].Open(path), path => inputsByFile[path].Complete(path),
                 sink, progress, cancellationToken);
 
         // The merged model keeps the base's config and generation settings and takes the delta's tokenizer (MT-LLaMA's
-        // apply_delta saves the base model and copies the delta tokenizer); make-delta keeps the target's.
-        var sources = new Sources(primaryDir, primaryInputs, isMerge ? secondaryDir : primaryDir, isMerge ? secondaryInputs : primaryInputs);
-        var context = new RunContext(options, log, total, openAndPlan, device, plan, sources, primaryDir, primaryInputs, secondaryDir, secondaryInputs);
+        // apply_delta saves the base model and copies the delta tokenizer); make-delta and convert keep their input's.
+        var tokenizer = options.Operation == TensorOperation.Add ? Secondary(inputs) : primary;
+        // Read before execution: a file is finished (hashed to the end) once its last tensor is read, and a GGUF source
+        // keeps its config in the same file.
+        var config = OutputConfig(primary.Dir, primary.Inputs, plan);
+        var sources = new Sources(primary.Dir, primary.Inputs, tokenizer.Dir, tokenizer.Inputs, config);
+        var context = new RunContext(options, log, total, openAndPlan, device, plan, sources, inputs);
         return options.Format == OutputFormat.Gguf ? WriteGguf(context, Execute, cancellationToken) : WriteSafetensors(context, Execute, cancellationToken);
     }
+
+    /// <summary>An input model, opened: its spec, directory, verified readers and tensor table.</summary>
+    private sealed record OpenedInput(InputSpec Spec, ModelDirectory Dir, VerifiedInputs Inputs, IReadOnlyList<TensorEntry> Tensors);
+
+    /// <summary>Closes every input's readers when the job ends, however it ends.</summary>
+    private sealed class InputsRelease(List<OpenedInput> inputs) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var i in inputs) i.Inputs.Dispose();
+        }
+    }
+
+    private static OpenedInput Secondary(List<OpenedInput> inputs) =>
+        inputs.Count > 1 ? inputs[1] : throw new ArgumentException("This operation needs a second input (DeltaJobOptions.Secondary).");
 
     private static DType PlanDType(DeltaJobOptions o) => o.Format == OutputFormat.Gguf ? GgufOutputTypes.PlanDType(o.GgufType) : o.OutputDType;
 
@@ -105,11 +130,11 @@ public static class DeltaJob
     public static string OutputTypeName(DeltaJobOptions o) => o.Format == OutputFormat.Gguf ? o.GgufType.ToString().ToLowerInvariant() : DTypeNames.Format(o.OutputDType);
 
     /// <summary>Where the output's config and tokenizer come from.</summary>
-    private sealed record Sources(ModelDirectory Config, VerifiedInputs ConfigInputs, ModelDirectory Tokenizer, VerifiedInputs TokenizerInputs);
+    private sealed record Sources(ModelDirectory Config, VerifiedInputs ConfigInputs, ModelDirectory Tokenizer, VerifiedInputs TokenizerInputs, JsonObject OutputConfig);
 
     /// <summary>Everything the output stage needs from the planning stage.</summary>
     private sealed record RunContext(DeltaJobOptions Options, ILogger Log, Stopwatch Total, double OpenAndPlan, ComputeDevice Device, MergePlan Plan,
-        Sources Sources, ModelDirectory PrimaryDir, VerifiedInputs PrimaryInputs, ModelDirectory SecondaryDir, VerifiedInputs SecondaryInputs);
+        Sources Sources, IReadOnlyList<OpenedInput> Inputs);
 
     private static DeltaJobResult WriteSafetensors(RunContext c, Func<ITensorSink, ExecutionStats> execute, CancellationToken cancellationToken)
     {
@@ -123,7 +148,7 @@ public static class DeltaJob
         }
         var finalize = Stopwatch.StartNew();
         var src = c.Sources;
-        written.Add(OutputFiles.WriteAll(output.TempPath, ModelDirectory.ConfigFile, ConfigBytes(OutputConfig(src.Config, src.ConfigInputs, c.Plan))));
+        written.Add(OutputFiles.WriteAll(output.TempPath, ModelDirectory.ConfigFile, ConfigBytes(src.OutputConfig)));
         var generation = new[] { (src.Config, src.ConfigInputs), (src.Tokenizer, src.TokenizerInputs) }.FirstOrDefault(s => s.Item1.HasFile(GenerationConfigFile));
         if (generation.Item1 != null) written.Add(Copy(generation.Item2, generation.Item1.PathOf(GenerationConfigFile), output.TempPath, GenerationConfigFile));
         foreach (string name in TokenizerFiles)
@@ -145,7 +170,7 @@ public static class DeltaJob
     private static DeltaJobResult WriteGguf(RunContext c, Func<ITensorSink, ExecutionStats> execute, CancellationToken cancellationToken)
     {
         var src = c.Sources;
-        JsonObject config = OutputConfig(src.Config, src.ConfigInputs, c.Plan);
+        JsonObject config = src.OutputConfig;
         var hyper = LlamaGgufMetadata.Hyperparameters.FromConfig(config, src.Config.PathOf(ModelDirectory.ConfigFile));
         var vocab = ReadVocabulary(src.Tokenizer, src.TokenizerInputs, config);
         using var output = AtomicOutputFile.Create(c.Options.OutputPath, c.Options.Force);
@@ -178,9 +203,8 @@ public static class DeltaJob
     /// <summary>Verifies every input file not yet complete and builds the report.</summary>
     private static MergeReport Finish(RunContext c, ExecutionStats stats, List<WrittenFile> written, Stopwatch finalize)
     {
-        c.PrimaryInputs.CompleteAll();
-        c.SecondaryInputs.CompleteAll();
-        return BuildReport(c.Options, c.Device, c.PrimaryDir, c.PrimaryInputs, c.SecondaryDir, c.SecondaryInputs, c.Plan, written,
+        foreach (var input in c.Inputs) input.Inputs.CompleteAll();
+        return BuildReport(c.Options, c.Device, c.Inputs, c.Plan, written,
             new TimingsReport(c.OpenAndPlan, stats.Wall.TotalSeconds, stats.ReadBusy.TotalSeconds, stats.ComputeBusy.TotalSeconds,
                 stats.WriteBusy.TotalSeconds, finalize.Elapsed.TotalSeconds, c.Total.Elapsed.TotalSeconds));
     }
@@ -215,7 +239,9 @@ public static class DeltaJob
     /// </summary>
     private static JsonObject OutputConfig(ModelDirectory source, VerifiedInputs inputs, MergePlan plan)
     {
-        JsonObject config = source.MetaParams != null ? MetaConfig(source, inputs, plan) : ReadConfig(source, inputs);
+        JsonObject config = source.MetaParams != null ? MetaConfig(source, inputs, plan)
+            : source.Layout == ModelLayout.Gguf ? GgufLlamaModel.ReadConfig(inputs.Open(source.WeightFiles[0]))
+            : ReadConfig(source, inputs);
         if (plan.OutputVocabRows > 0) config["vocab_size"] = plan.OutputVocabRows;
         config["torch_dtype"] = DTypeInfo.ConfigName(plan.OutputDType);
         return config;
@@ -253,21 +279,21 @@ public static class DeltaJob
     public static string ToolVersion =>
         typeof(DeltaJob).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
-    private static MergeReport BuildReport(DeltaJobOptions o, ComputeDevice device, ModelDirectory pDir, VerifiedInputs pIn,
-        ModelDirectory sDir, VerifiedInputs sIn, MergePlan plan, List<WrittenFile> written, TimingsReport timings)
+    private static MergeReport BuildReport(DeltaJobOptions o, ComputeDevice device, IReadOnlyList<OpenedInput> inputs, MergePlan plan,
+        List<WrittenFile> written, TimingsReport timings)
     {
         InputReport Input(InputSpec spec, ModelDirectory dir, VerifiedInputs inputs) => new(
             dir.DirectoryPath, dir.Layout.ToString(), spec.ChecksumFiles.Select(Path.GetFullPath).ToList(),
             inputs.Files.OrderBy(f => f.RelativeName, StringComparer.Ordinal)
                 .Select(f => new InputFileReport(f.RelativeName, f.Digests.Length, f.Digests.Sha256, f.Digests.Md5, f.VerifiedAlgorithms, f.Digests.RereadBytes)).ToList());
         var shardOf = plan.Shards.SelectMany(s => s.Tasks.Select(t => (t.Name, s.FileName))).ToDictionary(p => p.Name, p => p.FileName);
-        long baseRows = o.Operation == TensorOperation.Add ? plan.PrimaryVocabRows : BaseVocabRows(plan);
+        long baseRows = o.Operation == TensorOperation.Subtract ? BaseVocabRows(plan) : plan.PrimaryVocabRows;
         return new MergeReport(
             new ToolInfo("deltamerge", ToolVersion),
-            o.Operation == TensorOperation.Add ? "apply-delta" : "make-delta",
+            o.Operation switch { TensorOperation.Add => "apply-delta", TensorOperation.Subtract => "make-delta", _ => "convert" },
             OutputTypeName(o),
             device.Description,
-            new Dictionary<string, InputReport> { [o.Primary.Side] = Input(o.Primary, pDir, pIn), [o.Secondary.Side] = Input(o.Secondary, sDir, sIn) },
+            inputs.ToDictionary(i => i.Spec.Side, i => Input(i.Spec, i.Dir, i.Inputs)),
             new VocabularyReport(baseRows, plan.OutputVocabRows, plan.OutputVocabRows - baseRows),
             plan.Skipped.Select(s => new SkippedReport(s.Name, s.Side, s.Reason)).ToList(),
             o.Format == OutputFormat.Gguf
@@ -279,5 +305,5 @@ public static class DeltaJob
     }
 
     private static long BaseVocabRows(MergePlan plan) =>
-        plan.Tasks.Where(t => Formats.Naming.LlamaTensorNames.VocabularyTensors.Contains(t.Name)).Select(t => TensorTask.RowsOf(t.Secondary)).FirstOrDefault();
+        plan.Tasks.Where(t => Formats.Naming.LlamaTensorNames.VocabularyTensors.Contains(t.Name)).Select(t => TensorTask.RowsOf(t.Secondary!)).FirstOrDefault();
 }

@@ -5,7 +5,7 @@ using DeltaMerge.Pipeline.Plan;
 
 namespace DeltaMerge.Pipeline.Jobs;
 
-/// <summary>What <c>merge</c> (base + delta) or <c>make-delta</c> (target - base) is asked to do.</summary>
+/// <summary>What <c>merge</c> (base + delta), <c>make-delta</c> (target - base) or <c>convert</c> (one model) is asked to do.</summary>
 public sealed record DeltaJobOptions
 {
     /// <summary>Add (apply a delta) or Subtract (make one).</summary>
@@ -14,8 +14,8 @@ public sealed record DeltaJobOptions
     /// <summary>Left operand: the base for a merge, the target for make-delta.</summary>
     public required InputSpec Primary { get; init; }
 
-    /// <summary>Right operand: the delta for a merge, the base for make-delta.</summary>
-    public required InputSpec Secondary { get; init; }
+    /// <summary>Right operand: the delta for a merge, the base for make-delta; none for convert.</summary>
+    public InputSpec? Secondary { get; init; }
 
     /// <summary>Output directory (created atomically).</summary>
     public required string OutputPath { get; init; }

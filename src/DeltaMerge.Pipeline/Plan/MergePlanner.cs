@@ -23,6 +23,25 @@ public static class MergePlanner
     public static MergePlan PlanMakeDelta(IReadOnlyList<TensorEntry> targetTensors, IReadOnlyList<TensorEntry> baseTensors, DType outputDType, long maxShardBytes) =>
         Plan(TensorOperation.Subtract, targetTensors, "target", baseTensors, "base", baseIsPrimary: false, outputDType, maxShardBytes);
 
+    /// <summary>Plans a format conversion of one model: every floating-point tensor, in the source's storage order.</summary>
+    public static MergePlan PlanConvert(IReadOnlyList<TensorEntry> source, string side, DType outputDType, long maxShardBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxShardBytes, 1);
+        var skipped = new List<SkippedTensor>();
+        var kept = Keep(source, side, skipped);
+        if (kept.Count == 0) throw new MergePlanException(MergePlanErrorKind.NoTensors, "(none)", $"the {side} has no tensors.");
+        var tasks = new List<TensorTask>();
+        long vocab = 0;
+        foreach (var e in kept.Values)
+        {
+            if (!DTypeInfo.IsFloatingPoint(e.DType))
+                throw new MergePlanException(MergePlanErrorKind.UnsupportedDType, e.Name, $"the {side} stores it as {e.DType}; only floating-point tensors are converted.");
+            if (LlamaTensorNames.VocabularyTensors.Contains(e.Name)) vocab = TensorTask.RowsOf(e);
+            tasks.Add(new TensorTask(e.Name, e.Shape, outputDType, TensorOperation.Convert, e, null));
+        }
+        return new MergePlan(TensorOperation.Convert, outputDType, Shard(InStorageOrder(tasks, source), maxShardBytes), skipped, vocab, vocab);
+    }
+
     private static MergePlan Plan(TensorOperation op, IReadOnlyList<TensorEntry> primary, string primarySide,
         IReadOnlyList<TensorEntry> secondary, string secondarySide, bool baseIsPrimary, DType outputDType, long maxShardBytes)
     {

@@ -11,8 +11,8 @@ namespace DeltaMerge.Pipeline.Plan;
 /// <param name="OutputDType">Element type written.</param>
 /// <param name="Operation">The arithmetic.</param>
 /// <param name="Primary">Left operand (base for a merge, target for make-delta).</param>
-/// <param name="Secondary">Right operand (delta for a merge, base for make-delta).</param>
-public sealed record TensorTask(string Name, long[] OutputShape, DType OutputDType, TensorOperation Operation, TensorEntry Primary, TensorEntry Secondary)
+/// <param name="Secondary">Right operand (delta for a merge, base for make-delta); null for a conversion.</param>
+public sealed record TensorTask(string Name, long[] OutputShape, DType OutputDType, TensorOperation Operation, TensorEntry Primary, TensorEntry? Secondary)
 {
     /// <summary>Bytes written for this tensor.</summary>
     public long OutputBytes => DTypeInfo.ByteSize(OutputDType, OutputShape);
@@ -27,7 +27,7 @@ public sealed record TensorTask(string Name, long[] OutputShape, DType OutputDTy
     public long PrimaryPaddingRows => Rows - RowsOf(Primary);
 
     /// <summary>Zero rows appended to the secondary operand.</summary>
-    public long SecondaryPaddingRows => Rows - RowsOf(Secondary);
+    public long SecondaryPaddingRows => Secondary is null ? 0 : Rows - RowsOf(Secondary);
 
     /// <summary>Rows an operand has.</summary>
     public static long RowsOf(TensorEntry e) => e.Shape.Length == 0 ? 1 : e.Shape[0];
