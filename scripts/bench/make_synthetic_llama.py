@@ -132,12 +132,49 @@ def make_delta(out, layers, pool, shard_bytes):
     write_json(os.path.join(out, "added_tokens.json"), {"[PAD]": VOCAB})
 
 
+def hf_to_meta_permute(w, n_heads):
+    """Inverse of convert_llama_weights_to_hf.py's permute: HF rotary layout back to Meta's interleaved one."""
+    dim1, dim2 = w.shape
+    return w.view(n_heads, 2, dim1 // n_heads // 2, dim2).transpose(1, 2).reshape(dim1, dim2)
+
+
+def make_meta(hf_base, out, layers):
+    """Meta's original layout of the same base: one consolidated.00.pth in Meta's key order, params.json."""
+    os.makedirs(out, exist_ok=True)
+    index = json.load(open(os.path.join(hf_base, "pytorch_model.bin.index.json")))
+    hf = OrderedDict()
+    for f in sorted(set(index["weight_map"].values())):
+        hf.update(torch.load(os.path.join(hf_base, f), map_location="cpu"))
+    meta = OrderedDict()
+    meta["tok_embeddings.weight"] = hf.pop("model.embed_tokens.weight")
+    meta["norm.weight"] = hf.pop("model.norm.weight")
+    meta["output.weight"] = hf.pop("lm_head.weight")
+    names = {"self_attn.q_proj": "attention.wq", "self_attn.k_proj": "attention.wk", "self_attn.v_proj": "attention.wv",
+             "self_attn.o_proj": "attention.wo", "mlp.gate_proj": "feed_forward.w1", "mlp.down_proj": "feed_forward.w2",
+             "mlp.up_proj": "feed_forward.w3", "input_layernorm": "attention_norm", "post_attention_layernorm": "ffn_norm"}
+    for i in range(layers):
+        for hf_name, meta_name in names.items():
+            w = hf.pop(f"model.layers.{i}.{hf_name}.weight")
+            if meta_name in ("attention.wq", "attention.wk"):
+                w = hf_to_meta_permute(w, HEADS).clone()
+            meta[f"layers.{i}.{meta_name}.weight"] = w
+        hf.pop(f"model.layers.{i}.self_attn.rotary_emb.inv_freq", None)
+    meta["rope.freqs"] = 1.0 / (10000 ** (torch.arange(0, 128, 2).float() / 128))
+    torch.save(meta, os.path.join(out, "consolidated.00.pth"))
+    with open(os.path.join(out, "params.json"), "w") as f:
+        json.dump({"dim": HIDDEN, "multiple_of": 256, "n_heads": HEADS, "n_layers": layers, "norm_eps": 1e-06, "vocab_size": -1}, f)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--layers", type=int, default=32)
     ap.add_argument("--delta-shard-bytes", type=int, default=10_000_000_000)
+    ap.add_argument("--meta-only", action="store_true", help="only write meta/ from an existing base/")
     a = ap.parse_args()
+    if a.meta_only:
+        make_meta(os.path.join(a.out, "base"), os.path.join(a.out, "meta"), a.layers)
+        return
     torch.manual_seed(0)
     pool = torch.randn(1 << 26) * 0.02
     make_base(os.path.join(a.out, "base"), a.layers, pool)

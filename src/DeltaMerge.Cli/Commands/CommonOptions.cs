@@ -26,10 +26,11 @@ internal static class CommonOptions
 
     public static Option<bool> AllowUnlisted() => new("--allow-unlisted") { Description = "Accept input files that a given checksum list does not mention (they are still hashed and reported)." };
 
-    public static Option<string> OutputDType(string help) => new("--dtype") { Description = help, DefaultValueFactory = _ => "f16" };
+    public static Option<string> OutputDType(string help) => new("--dtype") { Description = help, HelpName = "f16|bf16|f32|q8_0", DefaultValueFactory = _ => "f16" };
 
     public static Option<OutputFormat?> Format() => new("--format")
     {
+        HelpName = "safetensors|gguf",
         Description = "Output format: safetensors (a Hugging Face directory, default) or gguf (one llama.cpp file; the default when --out ends in .gguf).",
         CustomParser = r =>
         {
@@ -58,6 +59,7 @@ internal static class CommonOptions
 
     public static Option<DeviceChoice> Device() => new("--device")
     {
+        HelpName = "auto|cpu|cuda",
         Description = "Where to compute: auto (CUDA if TorchSharp's CUDA backend and a GPU are present, else CPU), cpu, or cuda.",
         DefaultValueFactory = _ => DeviceChoice.Auto,
         CustomParser = r =>
@@ -71,6 +73,7 @@ internal static class CommonOptions
 
     public static Option<long> MaxShardSize() => new("--max-shard-size")
     {
+        HelpName = "size",
         Description = "Largest output shard, like save_pretrained: 5GB (default) = 5*10^9 bytes, 2GiB = 2*2^30, or a byte count.",
         DefaultValueFactory = _ => MergePlanner.DefaultMaxShardBytes,
         CustomParser = r =>

@@ -32,53 +32,23 @@ internal static class DeltaJobCommand
     {
         var primaryPath = CommonOptions.RequiredPath("--" + primary.Side, primary.Help);
         var secondaryPath = CommonOptions.RequiredPath("--" + secondary.Side, secondary.Help);
-        var outPath = CommonOptions.RequiredPath("--out", "Output directory (written atomically; must not exist unless --force).");
-        var dtype = CommonOptions.OutputDType(dtypeHelp);
-        var device = CommonOptions.Device();
         var primarySums = CommonOptions.Checksums($"--{primary.Side}-checksums", primary.Side);
         var secondarySums = CommonOptions.Checksums($"--{secondary.Side}-checksums", secondary.Side);
-        var allowUnlisted = CommonOptions.AllowUnlisted();
-        var maxShard = CommonOptions.MaxShardSize();
-        var force = CommonOptions.Force();
-        var json = CommonOptions.Json();
-        var dryRun = CommonOptions.DryRun();
-        var format = CommonOptions.Format();
-        var ggufName = new Option<string?>("--name") { Description = "general.name written into a GGUF output (default: the file name without .gguf)." };
+        var output = new OutputOptions(dtypeHelp);
         // Options appear in help in the order users think of them: base first.
         var command = new Command(name, description);
         foreach (var option in operation == TensorOperation.Add
-                     ? new Option[] { primaryPath, secondaryPath }
-                     : [secondaryPath, primaryPath])
+                     ? new Option[] { primaryPath, secondaryPath, primarySums, secondarySums }
+                     : [secondaryPath, primaryPath, secondarySums, primarySums])
             command.Options.Add(option);
-        foreach (var option in new Option[] { outPath, format, dtype, device, primarySums, secondarySums, allowUnlisted, maxShard, force, json, dryRun, ggufName })
-            command.Options.Add(option);
-        command.SetAction(parse => CommandRunner.Run(parse, global, json, ctx =>
+        output.AddTo(command);
+        command.SetAction(parse => CommandRunner.Run(parse, global, output.Json, ctx => output.Run(parse, ctx, new DeltaJobOptions
         {
-            string output = parse.GetValue(outPath)!;
-            var outputFormat = CommonOptions.ResolveFormat(parse.GetValue(format), output);
-            var (outputDType, ggufType) = CommonOptions.ResolveDType(parse.GetValue(dtype)!, outputFormat);
-            var options = new DeltaJobOptions
-            {
-                Operation = operation,
-                Primary = new InputSpec(primary.Side, parse.GetValue(primaryPath)!, parse.GetValue(primarySums) ?? []),
-                Secondary = new InputSpec(secondary.Side, parse.GetValue(secondaryPath)!, parse.GetValue(secondarySums) ?? []),
-                OutputPath = output,
-                Format = outputFormat,
-                GgufType = ggufType,
-                ModelName = parse.GetValue(ggufName),
-                OutputDType = outputDType,
-                Device = parse.GetValue(device),
-                AllowUnlisted = parse.GetValue(allowUnlisted),
-                MaxShardBytes = parse.GetValue(maxShard),
-                Force = parse.GetValue(force),
-                DryRun = parse.GetValue(dryRun),
-            };
-            DeltaJobResult result;
-            using (var progress = new ProgressView(!ctx.Quiet && !ctx.JsonOutput))
-                result = DeltaJob.Run(options, ctx.Log, progress, ctx.Cancellation);
-            DeltaJobPrinter.Print(result, ctx.JsonOutput);
-            return ExitCodes.Success;
-        }));
+            Operation = operation,
+            Primary = new InputSpec(primary.Side, parse.GetValue(primaryPath)!, parse.GetValue(primarySums) ?? []),
+            Secondary = new InputSpec(secondary.Side, parse.GetValue(secondaryPath)!, parse.GetValue(secondarySums) ?? []),
+            OutputPath = "",
+        })));
         return command;
     }
 }
