@@ -32,7 +32,8 @@ public sealed partial class LlamaTokenizer
         SentencePieceModel model = SentencePieceModel.Load(bytes, modelPath); // our parser: specific errors for bad files
         if (model.ModelType != SentencePieceModelType.Bpe)
             throw new NotSupportedException($"{modelPath} is a {model.ModelType} model; only BPE (LLaMA) is supported.");
-        LlamaVocabulary vocab = LlamaVocabulary.Build(model, HfTokenizerFiles.Load(directory));
+        HfTokenizerFiles files = HfTokenizerFiles.Load(directory);
+        LlamaVocabulary vocab = LlamaVocabulary.Build(model, files);
         int pieceCount = model.Pieces.Count;
 
         var table = new TokenTable(vocab.Tokens, vocab.TokenTypes, pieceCount,
@@ -44,7 +45,6 @@ public sealed partial class LlamaTokenizer
         // transformers 4.28: added_tokens.json entries are plain strings (stripped on both sides) unless a special token
         // gives flags; special tokens come from special_tokens_map.json, else tokenizer_config.json.
         var specials = new Dictionary<string, AddedToken>(StringComparer.Ordinal);
-        HfTokenizerFiles files = HfTokenizerFiles.Load(directory);
         foreach ((string text, long id) in files.AddedTokens)
             specials[text] = new AddedToken(text, (int)id, LStrip: true, RStrip: true, IsAdded: id >= pieceCount);
         Dictionary<string, (string Content, bool LStrip, bool RStrip)> named = ReadSpecialTokens(directory);
