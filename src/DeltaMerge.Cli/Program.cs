@@ -11,6 +11,9 @@ root.Subcommands.Add(DeltaJobCommand.Merge(global));
 root.Subcommands.Add(DeltaJobCommand.MakeDelta(global));
 root.Subcommands.Add(ConvertCommand.Create(global));
 root.Subcommands.Add(VerifyCommand.Create(global));
+root.Subcommands.Add(RunCommand.Create(global));
+root.Subcommands.Add(ScoreCommand.Create(global));
+root.Subcommands.Add(ChatCommand.Create(global));
 root.Subcommands.Add(InspectCommand.Create(global));
 root.Subcommands.Add(DemoCommand.Create(global));
 

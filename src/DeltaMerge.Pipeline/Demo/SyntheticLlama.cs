@@ -23,8 +23,11 @@ public static class SyntheticLlama
     /// <param name="Vocab">Base vocabulary rows.</param>
     public sealed record Shape(int Hidden, int Intermediate, int Layers, int Heads, int Vocab);
 
-    /// <summary>The demo's default: a few MB per model.</summary>
-    public static readonly Shape Demo = new(256, 688, 4, 4, 1000);
+    /// <summary>The demo's default: a few MB per model, with the vocabulary of the bundled tokenizer.</summary>
+    public static readonly Shape Demo = new(256, 688, 4, 4, DemoTokenizerVocabulary);
+
+    /// <summary>Pieces in the bundled demo tokenizer.model.</summary>
+    public const int DemoTokenizerVocabulary = 384;
 
     /// <summary>Tensor names and shapes of a LlamaForCausalLM with <paramref name="s"/>, vocabulary rows <paramref name="vocab"/>.</summary>
     public static IReadOnlyList<(string Name, long[] Shape)> Tensors(Shape s, int vocab)
@@ -87,6 +90,14 @@ public static class SyntheticLlama
         {
             files["added_tokens.json"] = Json(new JsonObject { ["[PAD]"] = s.Vocab });
             files["special_tokens_map.json"] = Json(new JsonObject { ["bos_token"] = "<s>", ["eos_token"] = "</s>", ["unk_token"] = "<unk>", ["pad_token"] = "[PAD]" });
+        }
+        if (s.Vocab == DemoTokenizerVocabulary)
+        {
+            // A real SentencePiece model, so the merged demo model can be loaded and asked something.
+            using var resource = typeof(SyntheticLlama).Assembly.GetManifestResourceStream("DeltaMerge.Demo.tokenizer.model")!;
+            using var memory = new MemoryStream();
+            resource.CopyTo(memory);
+            files["tokenizer.model"] = memory.ToArray();
         }
         foreach (var (name, bytes) in files) File.WriteAllBytes(Path.Combine(directory, name), bytes);
         var sums = Directory.GetFiles(directory).Where(f => Path.GetFileName(f) != Sha256Sums.FileName)

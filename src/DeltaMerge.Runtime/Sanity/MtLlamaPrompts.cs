@@ -1,0 +1,31 @@
+namespace DeltaMerge.Runtime.Sanity;
+
+/// <summary>
+/// MT-LLaMA's published zero-shot prompt formats and the evaluation's conversation wrapper, byte for byte
+/// (../shared/mt-llama-protocol.md): the model was evaluated with exactly these strings.
+/// </summary>
+public static class MtLlamaPrompts
+{
+    /// <summary>FastChat "one-shot" system text, followed directly by the first turn.</summary>
+    public const string SystemText =
+        "A chat between a curious human and an artificial intelligence assistant. The assistant gives helpful, detailed, and polite answers to the human's questions.";
+
+    /// <summary>The conversation wrapper used for COPA, Winogrande, WiC, MNLI, RTE and OpenbookQA (and the chat).</summary>
+    public static string Wrap(string input) => SystemText + "### Human: " + input + "### Assistant:";
+
+    /// <summary>Extractive QA (SQuAD, XQuAD, TyDiQA, MLQA); fed without the wrapper.</summary>
+    public static string Qa(string question, string context) =>
+        $"Answer the question according to the context. Question: {question}. Context: {context}. Answer:";
+
+    /// <summary>SST-2; fed without the wrapper.</summary>
+    public static string Sst2(string sentence) => $"{sentence} Based on this review, would the user recommend this product? No or Yes?";
+
+    /// <summary>COPA, as the authors' code writes it (a period after the first option).</summary>
+    public static string Copa(string premise, string question, string choice1, string choice2) =>
+        question == "cause"
+            ? $"{premise} This happened because... Help me pick the more plausible option: - {choice1}. - {choice2}"
+            : $"{premise} As a consequence... Help me pick the more plausible option: - {choice1}. - {choice2}";
+
+    /// <summary>RTE.</summary>
+    public static string Rte(string premise, string hypothesis) => $"Given {premise} Is it guaranteed true that \"{hypothesis}\"? Yes or no?";
+}

@@ -1,0 +1,49 @@
+using DeltaMerge.Runtime.Generation;
+
+namespace DeltaMerge.Runtime.Sanity;
+
+/// <summary>
+/// The post-merge smoke test: one built-in zero-shot prompt for each of four MT-LLaMA task formats (extractive QA,
+/// sentiment, sentence completion, NLI), decoded as the authors' evaluation decodes (prompt starting with id 2
+/// <c>&lt;/s&gt;</c>, greedy, at most 64 new tokens, stop at the newline token).
+/// </summary>
+public static class SanityCheck
+{
+    /// <summary>One built-in prompt.</summary>
+    /// <param name="Task">Task format.</param>
+    /// <param name="Prompt">The exact prompt text.</param>
+    public sealed record Case(string Task, string Prompt);
+
+    /// <summary>The four prompts.</summary>
+    public static readonly IReadOnlyList<Case> Cases =
+    [
+        new("extractive QA", MtLlamaPrompts.Qa("Where is the Eiffel Tower",
+            "The Eiffel Tower is a wrought-iron lattice tower on the Champ de Mars in Paris, France. It is named after the engineer Gustave Eiffel")),
+        new("sentiment", MtLlamaPrompts.Sst2("This movie was a delight from start to finish, with a warm script and wonderful actors.")),
+        new("sentence completion", MtLlamaPrompts.Wrap(MtLlamaPrompts.Copa("The man broke his toe.", "cause", "He dropped a hammer on his foot", "He got a hole in his sock"))),
+        new("NLI", MtLlamaPrompts.Wrap(MtLlamaPrompts.Rte("Dana Reeve, the widow of the actor Christopher Reeve, has died of lung cancer at age 44.", "Christopher Reeve had an accident."))),
+    ];
+
+    /// <summary>A case's outcome.</summary>
+    /// <param name="Case">The prompt.</param>
+    /// <param name="Answer">The stripped answer text.</param>
+    /// <param name="Result">The generation.</param>
+    public sealed record Outcome(Case Case, string Answer, GenerationResult Result);
+
+    /// <summary>Runs every case on <paramref name="session"/>.</summary>
+    public static IReadOnlyList<Outcome> Run(ModelSession session, CancellationToken cancellationToken = default)
+    {
+        const int AuthorsBosId = 2;
+        var options = new GenerationOptions { MaxNewTokens = 64, StopTokenIds = [session.NewlineTokenId()] };
+        var skip = new HashSet<int> { session.Tokenizer.EosId, session.Tokenizer.BosId };
+        var outcomes = new List<Outcome>();
+        foreach (var c in Cases)
+        {
+            var ids = new List<int> { AuthorsBosId };
+            ids.AddRange(session.Tokenizer.Encode(c.Prompt, addBos: false));
+            var result = session.Generator.Generate(ids, options, null, skip, cancellationToken);
+            outcomes.Add(new Outcome(c, result.Text.Trim(), result));
+        }
+        return outcomes;
+    }
+}
