@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using DeltaMerge.Formats.Gguf;
+
+namespace DeltaMerge.Runtime;
+
+/// <summary>The hyperparameters of a LLaMA model, from a Hugging Face config.json or GGUF metadata.</summary>
+public sealed record LlamaConfig
+{
+    /// <summary>The transformers class this runtime implements.</summary>
+    public const string HuggingFaceArchitecture = "LlamaForCausalLM";
+
+    /// <summary>The <c>model_type</c> / <c>general.architecture</c> value of LLaMA.</summary>
+    public const string ModelType = "llama";
+
+    private const double DefaultRopeTheta = 10000.0;     // transformers' LlamaConfig default
+    private const int DefaultMaxPositions = 2048;         // transformers' LlamaConfig default
+
+    /// <summary>hidden_size.</summary>
+    public required int HiddenSize { get; init; }
+    /// <summary>intermediate_size (SwiGLU width).</summary>
+    public required int IntermediateSize { get; init; }
+    /// <summary>num_hidden_layers.</summary>
+    public required int LayerCount { get; init; }
+    /// <summary>num_attention_heads.</summary>
+    public required int HeadCount { get; init; }
+    /// <summary>num_key_value_heads (grouped-query attention when fewer than <see cref="HeadCount"/>).</summary>
+    public required int KvHeadCount { get; init; }
+    /// <summary>head_dim: hidden_size / num_attention_heads unless given.</summary>
+    public required int HeadDim { get; init; }
+    /// <summary>rms_norm_eps.</summary>
+    public required double RmsNormEps { get; init; }
+    /// <summary>rope_theta.</summary>
+    public required double RopeTheta { get; init; }
+    /// <summary>vocab_size.</summary>
+    public required int VocabSize { get; init; }
+    /// <summary>max_position_embeddings: the longest sequence the model runs.</summary>
+    public required int MaxPositions { get; init; }
+    /// <summary>bos_token_id, when known.</summary>
+    public int? BosTokenId { get; init; }
+    /// <summary>eos_token_id, when known (the first, when config.json gives a list).</summary>
+    public int? EosTokenId { get; init; }
+    /// <summary>tie_word_embeddings: the LM head reuses the token embeddings when the checkpoint has no lm_head.</summary>
+    public bool TieWordEmbeddings { get; init; }
+
+    /// <summary>Reads a Hugging Face config.json.</summary>
+    /// <exception cref="ModelLoadException"><see cref="ModelLoadErrorKind.UnsupportedArchitecture"/> for another model type,
+    /// <see cref="ModelLoadErrorKind.UnsupportedFeature"/> for LLaMA variants not implemented, <see cref="ModelLoadErrorKind.InvalidConfig"/>.</exception>
+    public static LlamaConfig FromJson(JsonObject config, string source)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config["architectures"] is JsonArray archs && archs.Count > 0
+            && !archs.Any(a => a is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() == HuggingFaceArchitecture))
+            throw new ModelLoadException(ModelLoadErrorKind.UnsupportedArchitecture,
+                $"architectures is {archs.ToJsonString()}; only {HuggingFaceArchitecture} is supported.", source);
+        if (config["model_type"] is JsonValue mt && mt.GetValueKind() == JsonValueKind.String && mt.GetValue<string>() != ModelType)
+            throw new ModelLoadException(ModelLoadErrorKind.UnsupportedArchitecture, $"model_type is '{mt.GetValue<string>()}'; only '{ModelType}' is supported.", source);
+        // Variants whose forward differs from the plain LLaMA one are refused rather than run wrongly.
+        if (config["rope_scaling"] is JsonObject)
+            throw new ModelLoadException(ModelLoadErrorKind.UnsupportedFeature, "rope_scaling is not supported.", source);
+        if (Bool(config, "attention_bias") || Bool(config, "mlp_bias"))
+            throw new ModelLoadException(ModelLoadErrorKind.UnsupportedFeature, "attention or MLP biases are not supported.", source);
+        if (config["hidden_act"] is JsonValue act && act.GetValueKind() == JsonValueKind.String && act.GetValue<string>() != "silu")
+            throw new ModelLoadException(ModelLoadErrorKind.UnsupportedFeature, $"hidden_act '{act.GetValue<string>()}' is not supported (only silu).", source);
+
+        int hidden = Int(config, "hidden_size", source);
+        int heads = Int(config, "num_attention_heads", source);
+        var result = new LlamaConfig
+        {
+            HiddenSize = hidden,
+            IntermediateSize = Int(config, "intermediate_size", source),
+            LayerCount = Int(config, "num_hidden_layers", source),
+            HeadCount = heads,
+            KvHeadCount = OptionalInt(config, "num_key_value_heads", source) ?? heads,
+            HeadDim = OptionalInt(config, "head_dim", source) ?? (heads > 0 ? hidden / heads : 0),
+            RmsNormEps = Number(config, "rms_norm_eps", source) ?? throw Missing("rms_norm_eps", source),
+            RopeTheta = Number(config, "rope_theta", source) ?? DefaultRopeTheta,
+            VocabSize = Int(config, "vocab_size", source),
+            MaxPositions = OptionalInt(config, "max_position_embeddings", source) ?? DefaultMaxPositions,
+            BosTokenId = OptionalInt(config, "bos_token_id", source),
+            EosTokenId = config["eos_token_id"] is JsonArray eos && eos.Count > 0 ? (int)eos[0]!.GetValue<long>() : OptionalInt(config, "eos_token_id", source),
+            TieWordEmbeddings = Bool(config, "tie_word_embeddings"),
+        };
+        result.Validate(source);
+        return result;
+    }
+
+    /// <summary>Reads the <c>llama.*</c> metadata of a GGUF file (as convert_hf_to_gguf.py writes it).</summary>
+    /// <exception cref="ModelLoadException"><see cref="ModelLoadErrorKind.UnsupportedArchitecture"/> when general.architecture is not llama,
+    /// <see cref="ModelLoadErrorKind.InvalidConfig"/> when a key is missing or of the wrong type.</exception>
+    public static LlamaConfig FromGguf(GgufReader gguf)
+    {
+        ArgumentNullException.ThrowIfNull(gguf);
+        string source = gguf.FilePath;
+        try
+        {
+            string arch = gguf.GetString(GgufKeys.GeneralArchitecture);
+            if (arch != ModelType)
+                throw new ModelLoadException(ModelLoadErrorKind.UnsupportedArchitecture, $"general.architecture is '{arch}'; only '{ModelType}' is supported.", source);
+            string K(string template) => GgufKeys.ForArch(template, ModelType);
+            int hidden = checked((int)gguf.GetUInt32(K(GgufKeys.EmbeddingLength)));
+            int heads = checked((int)gguf.GetUInt32(K(GgufKeys.AttentionHeadCount)));
+            int vocab = gguf.TryGetValue(K(GgufKeys.VocabSize), out _) ? checked((int)gguf.GetUInt32(K(GgufKeys.VocabSize)))
+                : gguf.TryGetValue(GgufKeys.TokenizerTokens, out var tokens) ? checked((int)tokens.Count)
+                : gguf.TryGetTensor("token_embd.weight", out var embd) ? checked((int)embd.Shape[0])
+                : throw Missing(K(GgufKeys.VocabSize), source);
+            var result = new LlamaConfig
+            {
+                HiddenSize = hidden,
+                IntermediateSize = checked((int)gguf.GetUInt32(K(GgufKeys.FeedForwardLength))),
+                LayerCount = checked((int)gguf.GetUInt32(K(GgufKeys.BlockCount))),
+                HeadCount = heads,
+                KvHeadCount = gguf.TryGetValue(K(GgufKeys.AttentionHeadCountKv), out _) ? checked((int)gguf.GetUInt32(K(GgufKeys.AttentionHeadCountKv))) : heads,
+                HeadDim = heads > 0 ? hidden / heads : 0,
+                RmsNormEps = gguf.GetFloat32(K(GgufKeys.AttentionLayerNormRmsEpsilon)),
+                RopeTheta = gguf.TryGetValue(K(GgufKeys.RopeFreqBase), out _) ? gguf.GetFloat32(K(GgufKeys.RopeFreqBase)) : DefaultRopeTheta,
+                VocabSize = vocab,
+                MaxPositions = checked((int)gguf.GetUInt32(K(GgufKeys.ContextLength))),
+                BosTokenId = gguf.TryGetValue(GgufKeys.TokenizerBosTokenId, out _) ? checked((int)gguf.GetUInt32(GgufKeys.TokenizerBosTokenId)) : null,
+                EosTokenId = gguf.TryGetValue(GgufKeys.TokenizerEosTokenId, out _) ? checked((int)gguf.GetUInt32(GgufKeys.TokenizerEosTokenId)) : null,
+                // llama.cpp ties the head to the embeddings when output.weight is absent.
+                TieWordEmbeddings = !gguf.TryGetTensor("output.weight", out _),
+            };
+            result.Validate(source);
+            return result;
+        }
+        catch (Formats.CheckpointFormatException e)
+        {
+            throw new ModelLoadException(ModelLoadErrorKind.InvalidConfig, e.Message, source, inner: e);
+        }
+    }
+
+    /// <summary>Checks that the numbers make a LLaMA: positive sizes, heads dividing evenly.</summary>
+    private void Validate(string source)
+    {
+        foreach (var (name, value) in new[] { ("hidden_size", HiddenSize), ("intermediate_size", IntermediateSize), ("num_hidden_layers", LayerCount),
+                     ("num_attention_heads", HeadCount), ("num_key_value_heads", KvHeadCount), ("head_dim", HeadDim), ("vocab_size", VocabSize),
+                     ("max_position_embeddings", MaxPositions) })
+            if (value <= 0) throw new ModelLoadException(ModelLoadErrorKind.InvalidConfig, $"{name} must be positive, found {value}.", source);
+        if (HeadCount % KvHeadCount != 0)
+            throw new ModelLoadException(ModelLoadErrorKind.InvalidConfig, $"num_attention_heads {HeadCount} is not a multiple of num_key_value_heads {KvHeadCount}.", source);
+        if (HeadDim % 2 != 0)
+            throw new ModelLoadException(ModelLoadErrorKind.InvalidConfig, $"head_dim {HeadDim} must be even for rotary embeddings.", source);
+        if (!(RmsNormEps > 0) || !(RopeTheta > 0))
+            throw new ModelLoadException(ModelLoadErrorKind.InvalidConfig, "rms_norm_eps and rope_theta must be positive.", source);
+    }
+
+    private static ModelLoadException Missing(string key, string source) =>
+        new(ModelLoadErrorKind.InvalidConfig, $"'{key}' is missing.", source);
+
+    private static bool Bool(JsonObject config, string key) =>
+        config[key] is JsonValue v && v.GetValueKind() == JsonValueKind.True;
+
+    private static double? Number(JsonObject config, string key, string source)
+    {
+        if (config[key] is null) return null;
+        // Values may be parsed JSON or set from code, so read them through their JSON text.
+        if (config[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number
+            && double.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out double d)) return d;
+        throw new ModelLoadException(ModelLoadErrorKind.InvalidConfig, $"'{key}' must be a number, found {config[key]!.ToJsonString()}.", source);
+    }
+
+    private static int? OptionalInt(JsonObject config, string key, string source)
+    {
+        if (Number(config, key, source) is not { } d) return null;
+        if (d != Math.Floor(d) || d < int.MinValue || d > int.MaxValue)
+            throw new ModelLoadException(ModelLoadErrorKind.InvalidConfig, $"'{key}' = {d.ToString(CultureInfo.InvariantCulture)} is not an integer.", source);
+        return (int)d;
+    }
+
+    private static int Int(JsonObject config, string key, string source) => OptionalInt(config, key, source) ?? throw Missing(key, source);
+}

@@ -1,0 +1,121 @@
+using DeltaMerge.Formats;
+using DeltaMerge.Pipeline.Execution;
+using DeltaMerge.Runtime.Modules;
+using DeltaMerge.Runtime.Weights;
+using TorchSharp;
+
+namespace DeltaMerge.Runtime;
+
+/// <summary>
+/// A LLaMA model loaded for inference with TorchSharp, computing what transformers' <c>LlamaForCausalLM</c> computes.
+/// Works on token ids (tokenize elsewhere). Not thread-safe: one forward at a time.
+/// </summary>
+public sealed class LlamaRuntime : IDisposable
+{
+    private readonly LlamaModel _model;
+    private bool _disposed;
+
+    private LlamaRuntime(LlamaModel model, ComputeDevice device, RuntimeDType weightDType, RuntimeDType computeDType)
+    {
+        _model = model;
+        Device = device;
+        WeightDType = weightDType;
+        ComputeDType = computeDType;
+    }
+
+    /// <summary>The model's hyperparameters.</summary>
+    public LlamaConfig Config => _model.Config;
+
+    /// <summary>Where the model runs.</summary>
+    public ComputeDevice Device { get; }
+
+    /// <summary>The type weights are kept in.</summary>
+    public RuntimeDType WeightDType { get; }
+
+    /// <summary>The type activations are computed in.</summary>
+    public RuntimeDType ComputeDType { get; }
+
+    /// <summary>The module tree (internal: tests reach the parameters through it).</summary>
+    internal LlamaModel Model => _model;
+
+    /// <summary>
+    /// Loads the model at <paramref name="path"/>: a directory (Hugging Face safetensors or <c>.bin</c> shards with
+    /// config.json, or Meta's <c>consolidated.NN.pth</c> with params.json) or a <c>.gguf</c> file (F32, F16, BF16, Q8_0).
+    /// Weights are streamed one at a time into parameters allocated once.
+    /// </summary>
+    /// <exception cref="ModelLoadException">The path, config or weights do not make a supported LLaMA; <see cref="ModelLoadException.Kind"/> says why.</exception>
+    /// <exception cref="CheckpointFormatException">A weight file is malformed.</exception>
+    /// <exception cref="DeviceUnavailableException">The requested device cannot be used.</exception>
+    public static LlamaRuntime Load(string path, RuntimeOptions? options = null)
+    {
+        options ??= new RuntimeOptions();
+        var device = ComputeDevice.Resolve(options.Device);
+        RuntimeDType compute = options.ComputeDType ?? (device.IsCuda ? RuntimeDType.Float16 : RuntimeDType.Float32);
+        RuntimeDType weights = options.WeightDType ?? compute;
+        using var catalog = WeightCatalog.Open(path);
+        var model = new LlamaModel(catalog.Config, TorchDTypes.ToTorch(weights), TorchDTypes.ToTorch(compute), device.Device);
+        try
+        {
+            WeightLoader.Load(model, catalog);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        return new LlamaRuntime(model, device, weights, compute);
+    }
+
+    /// <summary>An empty KV cache for one sequence; dispose it when done.</summary>
+    public KvCache NewCache()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return new KvCache(Config, _model.ComputeDType, _model.Device);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="ids"/> as the continuation of the sequence in <paramref name="cache"/> (a fresh sequence when
+    /// null) and returns float32 logits [T, vocab] on the model's device, one row per new token (only the last when
+    /// <paramref name="lastOnly"/>); the caller disposes them. The cache grows by T positions.
+    /// </summary>
+    /// <exception cref="ModelLoadException"><see cref="ModelLoadErrorKind.ContextTooLong"/> when the sequence would pass <see cref="LlamaConfig.MaxPositions"/>.</exception>
+    /// <exception cref="ArgumentException">No tokens, or an id outside the vocabulary.</exception>
+    public torch.Tensor Forward(ReadOnlySpan<int> ids, KvCache? cache = null, bool lastOnly = false)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (cache != null) return _model.Forward(ids, cache, lastOnly);
+        using var scratch = NewCache();
+        return _model.Forward(ids, scratch, lastOnly);
+    }
+
+    /// <summary>
+    /// Greedy decoding: runs the prompt, then appends the argmax token <paramref name="maxNewTokens"/> times (stopping
+    /// after <paramref name="stopToken"/> when given), using a KV cache. Returns the new tokens.
+    /// </summary>
+    /// <exception cref="ModelLoadException"><see cref="ModelLoadErrorKind.ContextTooLong"/> when prompt plus new tokens pass max positions.</exception>
+    public int[] GenerateGreedy(ReadOnlySpan<int> prompt, int maxNewTokens, int? stopToken = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
+        var result = new List<int>(maxNewTokens);
+        using var cache = NewCache();
+        int[] next = prompt.ToArray();
+        while (result.Count < maxNewTokens)
+        {
+            using var logits = Forward(next, cache, lastOnly: true);
+            using var best = logits[0].argmax();
+            int token = (int)best.item<long>();
+            result.Add(token);
+            if (token == stopToken) break;
+            next = [token];
+        }
+        return [.. result];
+    }
+
+    /// <summary>Frees the model's tensors.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _model.Dispose();
+    }
+}

@@ -1,0 +1,35 @@
+using TorchSharp;
+
+namespace DeltaMerge.Runtime.Modules;
+
+/// <summary>LlamaDecoderLayer: pre-norm attention and pre-norm MLP, each added to the residual stream.</summary>
+internal sealed class DecoderLayer : torch.nn.Module
+{
+#pragma warning disable IDE1006 // named like the checkpoint keys
+    private readonly RmsNorm input_layernorm;
+    private readonly Attention self_attn;
+    private readonly RmsNorm post_attention_layernorm;
+    private readonly Mlp mlp;
+#pragma warning restore IDE1006
+    private readonly int _index;
+
+    public DecoderLayer(int index, LlamaConfig config, torch.ScalarType dtype, torch.Device device) : base(index.ToString(System.Globalization.CultureInfo.InvariantCulture))
+    {
+        _index = index;
+        input_layernorm = new RmsNorm(nameof(input_layernorm), config.HiddenSize, config.RmsNormEps, dtype, device);
+        self_attn = new Attention(config, dtype, device);
+        post_attention_layernorm = new RmsNorm(nameof(post_attention_layernorm), config.HiddenSize, config.RmsNormEps, dtype, device);
+        mlp = new Mlp(config, dtype, device);
+        RegisterComponents();
+    }
+
+    public torch.Tensor Forward(torch.Tensor x, RotaryEmbedding rope, KvCache cache)
+    {
+        using var normed = input_layernorm.Forward(x);
+        using var attended = self_attn.Forward(normed, rope, cache, _index);
+        using var residual = x + attended;
+        using var normed2 = post_attention_layernorm.Forward(residual);
+        using var mixed = mlp.Forward(normed2);
+        return residual + mixed;
+    }
+}

@@ -1,0 +1,23 @@
+using DeltaMerge.Pipeline.Execution;
+
+namespace DeltaMerge.Runtime;
+
+/// <summary>How <see cref="LlamaRuntime.Load"/> places and stores the model.</summary>
+public sealed record RuntimeOptions
+{
+    /// <summary>Where to run: <see cref="DeviceChoice.Auto"/> uses CUDA when this build and the machine have it.</summary>
+    public DeviceChoice Device { get; init; } = DeviceChoice.Auto;
+
+    /// <summary>
+    /// The type activations are computed in. Null: float32 on CPU (exact, and fp16 matmuls are slow there), float16 on CUDA.
+    /// RMSNorm statistics, rotary angles and the softmax are float32 whatever this says, as in transformers.
+    /// </summary>
+    public RuntimeDType? ComputeDType { get; init; }
+
+    /// <summary>
+    /// The type weights are kept in memory. Null: the compute type. A narrower type than the compute type
+    /// (float16 weights, float32 compute) halves memory (a 7B model in ~13.5 GB); each weight is then converted when its
+    /// layer runs, one matrix at a time.
+    /// </summary>
+    public RuntimeDType? WeightDType { get; init; }
+}
