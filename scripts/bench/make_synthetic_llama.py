@@ -10,11 +10,13 @@ random pool, so generation is fast); they do not matter for speed. Deterministic
 import argparse
 import json
 import os
+import struct
 from collections import OrderedDict
 
 import torch
 
 HIDDEN, INTER, HEADS, VOCAB = 4096, 11008, 32, 32000
+TOKENIZER_TEMPLATE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "fixtures", "tiny", "delta", "tokenizer.model")
 
 
 def pool_tensor(pool, shape, offset):
@@ -44,6 +46,30 @@ def layer_tensors(i, pool, scale, conversion_order):
     if conversion_order:
         out[p + "self_attn.rotary_emb.inv_freq"] = 1.0 / (10000 ** (torch.arange(0, 128, 2).float() / 128))
     return out
+
+
+def varint(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def write_tokenizer(out, template):
+    """tokenizer.model with LLaMA's 32000 pieces: the fixture's real SentencePiece model (byte fallback, specials) plus
+    filler pieces, appended as further ModelProto.pieces records (field 1) so no protobuf library is needed."""
+    data = bytearray(open(template, "rb").read())
+    import sentencepiece as spm
+    have = spm.SentencePieceProcessor(model_proto=bytes(data)).get_piece_size()
+    for i in range(have, VOCAB):
+        piece = ("\u2581w%d" % i).encode()
+        sp = b"\x0a" + varint(len(piece)) + piece + b"\x15" + struct.pack("<f", -1000.0 - i)
+        data += b"\x0a" + varint(len(sp)) + sp
+    assert spm.SentencePieceProcessor(model_proto=bytes(data)).get_piece_size() == VOCAB
+    open(os.path.join(out, "tokenizer.model"), "wb").write(data)
 
 
 def config(vocab, layers):
@@ -130,6 +156,7 @@ def make_delta(out, layers, pool, shard_bytes):
     write_json(os.path.join(out, "pytorch_model.bin.index.json"), {"metadata": {"total_size": total}, "weight_map": weight_map})
     write_json(os.path.join(out, "config.json"), config(VOCAB + 1, layers))
     write_json(os.path.join(out, "added_tokens.json"), {"[PAD]": VOCAB})
+    write_tokenizer(out, TOKENIZER_TEMPLATE)
 
 
 def hf_to_meta_permute(w, n_heads):
@@ -171,7 +198,11 @@ def main():
     ap.add_argument("--layers", type=int, default=32)
     ap.add_argument("--delta-shard-bytes", type=int, default=10_000_000_000)
     ap.add_argument("--meta-only", action="store_true", help="only write meta/ from an existing base/")
+    ap.add_argument("--tokenizer-only", action="store_true", help="only (re)write delta/tokenizer.model")
     a = ap.parse_args()
+    if a.tokenizer_only:
+        write_tokenizer(os.path.join(a.out, "delta"), TOKENIZER_TEMPLATE)
+        return
     if a.meta_only:
         make_meta(os.path.join(a.out, "base"), os.path.join(a.out, "meta"), a.layers)
         return

@@ -38,6 +38,10 @@ public sealed class ModelSession : IDisposable
         {
             tokenizer = LlamaTokenizer.FromDirectory(full, tokenizerOptions);
         }
+        options ??= new RuntimeOptions();
+        // Keep 16-bit weights 16-bit in memory (a 7B model then fits in 24 GB) and convert per layer: exact, since
+        // fp16/bf16 values widen to float32 without loss.
+        if (options.WeightDType == null && StoredAs16Bit(full) is { } stored) options = options with { WeightDType = stored };
         var runtime = LlamaRuntime.Load(full, options);
         try
         {
@@ -48,6 +52,26 @@ public sealed class ModelSession : IDisposable
             runtime.Dispose();
             throw;
         }
+    }
+
+    private static RuntimeDType? StoredAs16Bit(string path)
+    {
+        if (path.EndsWith(".gguf", StringComparison.OrdinalIgnoreCase))
+        {
+            using var reader = new FileByteReader(path);
+            var gguf = GgufReader.Open(reader);
+            uint fileType = gguf.TryGetValue(GgufKeys.GeneralFileType, out _) ? gguf.GetUInt32(GgufKeys.GeneralFileType) : 0;
+            return (LlamaFileType)fileType switch
+            {
+                LlamaFileType.MostlyF16 or LlamaFileType.MostlyQ8_0 => RuntimeDType.Float16,
+                LlamaFileType.MostlyBF16 => RuntimeDType.BFloat16,
+                _ => null,
+            };
+        }
+        string config = Path.Combine(path, "config.json");
+        if (!File.Exists(config)) return RuntimeDType.Float16; // Meta checkpoints are fp16
+        var dtype = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))?["torch_dtype"]?.GetValue<string>();
+        return dtype switch { "float16" => RuntimeDType.Float16, "bfloat16" => RuntimeDType.BFloat16, _ => null };
     }
 
     /// <summary>The id of the newline byte token <c>&lt;0x0A&gt;</c> (13 in LLaMA), where the authors' chat and evaluation stop.</summary>

@@ -34,30 +34,8 @@ internal static class TinyModels
         }
     }
 
-    /// <summary>Zeroes the listed elements of a copied directory's model.safetensors in place (any float type).</summary>
-    public static string ZeroInFile(string dir, IEnumerable<(string Tensor, int Row, int Column)> elements)
-    {
-        string file = Path.Combine(dir, "model.safetensors");
-        var writes = new List<(long Offset, int Size)>();
-        using (var reader = new FileByteReader(file))
-        {
-            var header = SafetensorsHeader.Read(reader);
-            foreach (var (tensor, row, column) in elements)
-            {
-                var e = header.TensorsByName[tensor];
-                int size = DTypeInfo.SizeOf(e.DType);
-                writes.Add((e.Offset + (row * e.Shape[1] + column) * size, size));
-            }
-        }
-        using var f = new FileStream(file, FileMode.Open, FileAccess.Write);
-        foreach (var (offset, size) in writes)
-        {
-            f.Position = offset;
-            f.Write(new byte[size]);
-        }
-        File.Delete(Path.Combine(dir, "SHA256SUMS"));
-        return dir;
-    }
+    /// <summary>See <see cref="FixtureEdits.ZeroInFile"/>.</summary>
+    public static string ZeroInFile(string dir, IEnumerable<(string Tensor, int Row, int Column)> elements) => FixtureEdits.ZeroInFile(dir, elements);
 
     /// <summary>Logits [T, vocab] of a full forward of <paramref name="ids"/>, as managed rows.</summary>
     public static float[][] Logits(LlamaRuntime runtime, int[] ids, KvCache? cache = null)

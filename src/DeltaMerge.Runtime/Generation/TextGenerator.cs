@@ -53,7 +53,8 @@ public sealed class TextGenerator
         while (generated.Count < options.MaxNewTokens)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (cache.Length + next.Length > cache.MaxLength)
+            // A prompt longer than the context is an error (the runtime says so); a generation that fills it just ends.
+            if (generated.Count > 0 && cache.Length + next.Length > cache.MaxLength)
             {
                 reason = StopReason.ContextFull;
                 break;

@@ -38,8 +38,8 @@ public sealed class GgufLlamaCppTests
         // The fixtures carry fp16 overflow cases that make every logit NaN (and that llama.cpp rejects as invalid
         // data); the reference zeroes them in the merged weights, so zero them in both inputs (0 + 0 = 0).
         var zeroed = ReferenceForward.Load("forward-f32.json").Zeroed;
-        string baseDir = Zero(_temp.CopyOf(RepoPaths.Tiny("base-safetensors"), "base"), zeroed);
-        string deltaDir = Zero(_temp.CopyOf(RepoPaths.Tiny("delta-safetensors"), "delta"), zeroed);
+        string baseDir = FixtureEdits.ZeroInFile(_temp.CopyOf(RepoPaths.Tiny("base-safetensors"), "base"), zeroed);
+        string deltaDir = FixtureEdits.ZeroInFile(_temp.CopyOf(RepoPaths.Tiny("delta-safetensors"), "delta"), zeroed);
         foreach (GgufOutputType type in Enum.GetValues<GgufOutputType>())
         {
             var result = DeltaJob.Run(new DeltaJobOptions
@@ -57,29 +57,6 @@ public sealed class GgufLlamaCppTests
     }
 
     [OneTimeTearDown] public static void Cleanup() => _temp?.Dispose();
-
-    private static string Zero(string dir, IReadOnlyList<(string Tensor, int Row, int Column)> elements)
-    {
-        string file = Path.Combine(dir, "model.safetensors");
-        var offsets = new List<long>();
-        using (var reader = new FileByteReader(file))
-        {
-            var header = SafetensorsHeader.Read(reader);
-            foreach (var (tensor, row, column) in elements)
-            {
-                var e = header.TensorsByName[tensor];
-                offsets.Add(e.Offset + (row * e.Shape[1] + column) * DTypeInfo.SizeOf(e.DType));
-            }
-        }
-        using var f = new FileStream(file, FileMode.Open, FileAccess.Write);
-        foreach (long o in offsets)
-        {
-            f.Position = o;
-            f.Write([0, 0]);
-        }
-        File.Delete(Path.Combine(dir, "SHA256SUMS"));
-        return dir;
-    }
 
     [TestCase(GgufOutputType.F32)]
     [TestCase(GgufOutputType.F16)]

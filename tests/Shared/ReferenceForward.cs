@@ -1,12 +1,11 @@
 using System.Text.Json;
-using DeltaMerge.Tests.Shared;
 
-namespace DeltaMerge.Runtime.Tests;
+namespace DeltaMerge.Tests.Shared;
 
 /// <summary>scripts/reference_forward.py's PyTorch forward of the merged tiny model (tests/fixtures/reference/forward-*.json).</summary>
 internal sealed class ReferenceForward
 {
-    public sealed record Prompt(string Name, int[] Ids, float[][] Logits, int[] GreedyIds, float[] LogProbs);
+    public sealed record Prompt(string Name, string Text, int[] Ids, float[][] Logits, int[] GreedyIds, float[] LogProbs);
 
     public required IReadOnlyList<Prompt> Prompts { get; init; }
 
@@ -31,7 +30,7 @@ internal sealed class ReferenceForward
                 Buffer.BlockCopy(raw, t * vocab * 4, logits[t], 0, vocab * 4);
             }
             float[] logprobs = p.GetProperty("logprobs").EnumerateArray().Select(e => e.GetSingle()).ToArray();
-            return new Prompt(p.GetProperty("name").GetString()!, ids, logits, Ints(p.GetProperty("greedy_ids")), logprobs);
+            return new Prompt(p.GetProperty("name").GetString()!, p.GetProperty("text").GetString()!, ids, logits, Ints(p.GetProperty("greedy_ids")), logprobs);
         }).ToList();
         return new ReferenceForward { Prompts = prompts, Zeroed = zeroed };
     }
