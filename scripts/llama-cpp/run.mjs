@@ -12,6 +12,8 @@
 //                                                optional; a plain string means add_special=true, parse_special=false
 //     "logits": [{"tokens": [1, 2, 3], "positions": [0, 2], "encoding": "json" | "f32-base64"}, ...],
 //                                                optional; positions default to all, encoding defaults to json
+//     "bench": {"tokens": [1, 2, 3], "new_tokens": 16},
+//                                                optional: time prefill of the tokens and greedy decoding of new_tokens
 //     "full_metadata": false,                    optional: return long metadata arrays in full
 //     "timeout_ms": 0                            optional: the worker is killed after this long (0 = never)
 //   }
@@ -287,6 +289,40 @@ async function worker(requestFile, resultFile) {
                 }
                 result.logits.push(rows);
             }
+            await context.dispose();
+        }
+
+        if (request.bench) {
+            // Speed of plain greedy decoding, for scripts/bench-runtime: the prompt is evaluated in one batch (prefill),
+            // then tokens are generated one by one; the time to the first generated token is prefill plus one step.
+            stage = "benchmarking";
+            const tokens = request.bench.tokens;
+            const newTokens = request.bench.new_tokens ?? 16;
+            const context = await model.createContext({
+                contextSize: Math.max(tokens.length + newTokens + 1, 16),
+                batchSize: Math.max(tokens.length, 1),
+                sequences: 1,
+                threads: { ideal: threads, min: threads },
+                flashAttention: false
+            });
+            const sequence = context.getSequence();
+            const t0 = process.hrtime.bigint();
+            let first = null;
+            const generated = [];
+            for await (const token of sequence.evaluate(tokens, { temperature: 0 })) {
+                if (first == null) first = process.hrtime.bigint();
+                generated.push(token);
+                if (generated.length >= newTokens) break;
+            }
+            const t1 = process.hrtime.bigint();
+            const prefill = Number(first - t0) / 1e9;
+            const decode = Number(t1 - first) / 1e9;
+            result.bench = {
+                prompt_tokens: tokens.length, generated: generated.length, threads,
+                prefill_seconds: prefill, decode_seconds: decode,
+                prefill_tokens_per_second: tokens.length / prefill,
+                decode_tokens_per_second: generated.length > 1 ? (generated.length - 1) / decode : null
+            };
             await context.dispose();
         }
 

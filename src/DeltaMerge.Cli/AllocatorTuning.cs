@@ -12,6 +12,7 @@ internal static partial class AllocatorTuning
 {
     private const int MTrimThreshold = -1;
     private const int MMmapThreshold = -3;
+    private const int MArenaMax = -8;
 
     [LibraryImport("libc", EntryPoint = "mallopt")]
     private static partial int MallOpt(int param, int value);
@@ -23,6 +24,9 @@ internal static partial class AllocatorTuning
         {
             MallOpt(MMmapThreshold, 64 << 20);
             MallOpt(MTrimThreshold, 512 << 20);
+            // Chunks are allocated on reader threads and freed on others; with one arena per thread, each keeps its
+            // own freed memory (measured: +300 MB RSS on a 7B q8_0 merge). Two arenas serve the pipeline as fast.
+            MallOpt(MArenaMax, 2);
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {

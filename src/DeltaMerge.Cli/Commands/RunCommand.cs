@@ -25,7 +25,12 @@ internal static class RunCommand
             }, cancellationToken: ctx.Cancellation);
             if (ctx.JsonOutput)
             {
-                CommandRunner.WriteJson(new { PromptTokens = result.PromptTokens, Tokens = result.Tokens, Text = result.Text });
+                CommandRunner.WriteJson(new
+                {
+                    PromptTokens = result.PromptTokens, Tokens = result.Tokens, Text = result.Text,
+                    StopReason = result.Reason.ToString(), PrefillSeconds = result.PrefillSeconds, DecodeSeconds = result.DecodeSeconds,
+                    TokensPerSecond = result.TokensPerSecond,
+                });
             }
             else
             {

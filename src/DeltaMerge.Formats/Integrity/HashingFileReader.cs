@@ -23,19 +23,25 @@ public sealed class HashingFileReader : IByteReader
     private readonly SafeFileHandle _handle;
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly IncrementalHash? _md5;
-    private readonly LinkedList<(long Offset, byte[] Bytes)> _readAhead = new();
+    private readonly LinkedList<(long Offset, byte[] Bytes, int Length)> _readAhead = new();
     private readonly Lock _lock = new();
     private long _readAheadBytes;
+    private readonly ReadAheadPool? _pool;
     private long _hashedUpTo;
     private FileDigests? _result;
 
     /// <summary>Opens <paramref name="path"/>; <paramref name="computeMd5"/> adds an MD5 digest (Meta's checklist.chk).</summary>
-    public HashingFileReader(string path, bool computeMd5 = false, long readAheadBudget = 128L << 20)
+    /// <param name="path">The file.</param>
+    /// <param name="computeMd5">Also compute MD5 (Meta's checklist.chk).</param>
+    /// <param name="readAheadBudget">Most bytes this reader keeps from catch-up reads.</param>
+    /// <param name="pool">Memory shared by all readers of a job; kept bytes are taken from it (none kept when it is empty).</param>
+    public HashingFileReader(string path, bool computeMd5 = false, long readAheadBudget = 128L << 20, ReadAheadPool? pool = null)
     {
         FilePath = path;
         _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         Length = RandomAccess.GetLength(_handle);
         ReadAheadBudget = readAheadBudget;
+        _pool = pool;
         if (computeMd5) _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
     }
 
@@ -101,8 +107,7 @@ public sealed class HashingFileReader : IByteReader
         {
             if (_result != null) return _result;
             CatchUp(Length, keep: false);
-            _readAhead.Clear();
-            _readAheadBytes = 0;
+            while (_readAhead.First != null) DropOldest();
             string sha256 = Convert.ToHexStringLower(_sha256.GetHashAndReset());
             string? md5 = _md5 is null ? null : Convert.ToHexStringLower(_md5.GetHashAndReset());
             _result = new FileDigests(FilePath, Length, sha256, md5, RereadBytes);
@@ -115,21 +120,31 @@ public sealed class HashingFileReader : IByteReader
         while (_hashedUpTo < target)
         {
             int n = (int)Math.Min(CatchUpChunk, target - _hashedUpTo);
-            byte[] chunk = new byte[n];
-            Read(_hashedUpTo, chunk);
-            Hash(chunk);
-            if (keep)
+            // Pooled: catch-up reads come and go by the thousand on a 7B merge; fresh 8 MB arrays would pile up on the heap.
+            byte[] chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(n);
+            Read(_hashedUpTo, chunk.AsSpan(0, n));
+            Hash(chunk.AsSpan(0, n));
+            if (keep && (_pool == null || _pool.TryTake(n)))
             {
-                _readAhead.AddLast((_hashedUpTo, chunk));
+                _readAhead.AddLast((_hashedUpTo, chunk, n));
                 _readAheadBytes += n;
-                while (_readAheadBytes > ReadAheadBudget && _readAhead.First is { } oldest)
-                {
-                    _readAheadBytes -= oldest.Value.Bytes.Length;
-                    _readAhead.RemoveFirst();
-                }
+                while (_readAheadBytes > ReadAheadBudget && _readAhead.First is { } oldest) DropOldest();
+            }
+            else
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
             }
             _hashedUpTo += n;
         }
+    }
+
+    private void DropOldest()
+    {
+        var (_, bytes, n) = _readAhead.First!.Value;
+        _readAhead.RemoveFirst();
+        System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+        _readAheadBytes -= n;
+        _pool?.Return(n);
     }
 
     private bool TryServeFromReadAhead(long offset, Span<byte> destination)
@@ -138,21 +153,17 @@ public sealed class HashingFileReader : IByteReader
         // The kept chunks are contiguous and in order; check the requested range is covered.
         if (_readAhead.First is not { } first || offset < first.Value.Offset) return false;
         var last = _readAhead.Last!.Value;
-        if (end > last.Offset + last.Bytes.Length) return false;
+        if (end > last.Offset + last.Length) return false;
         for (var node = _readAhead.First; node != null; node = node.Next)
         {
-            long chunkStart = node.Value.Offset, chunkEnd = chunkStart + node.Value.Bytes.Length;
+            long chunkStart = node.Value.Offset, chunkEnd = chunkStart + node.Value.Length;
             if (chunkEnd <= offset || chunkStart >= end) continue;
             long from = Math.Max(offset, chunkStart), to = Math.Min(end, chunkEnd);
             node.Value.Bytes.AsSpan((int)(from - chunkStart), (int)(to - from)).CopyTo(destination[(int)(from - offset)..]);
         }
         // Tensors are consumed front to back: kept bytes before this read are not wanted again (if they are, they
         // come from disk and count as reread), so memory is returned as soon as the reader moves past it.
-        while (_readAhead.First is { } head && head.Value.Offset + head.Value.Bytes.Length <= offset)
-        {
-            _readAheadBytes -= head.Value.Bytes.Length;
-            _readAhead.RemoveFirst();
-        }
+        while (_readAhead.First is { } head && head.Value.Offset + head.Value.Length <= offset) DropOldest();
         return true;
     }
 
@@ -165,6 +176,8 @@ public sealed class HashingFileReader : IByteReader
     /// <inheritdoc />
     public void Dispose()
     {
+        lock (_lock)
+            while (_readAhead.First != null) DropOldest();
         _handle.Dispose();
         _sha256.Dispose();
         _md5?.Dispose();

@@ -27,6 +27,7 @@ internal static class ChunkMath
             // the general path below, and exactly apply_delta's `param.data += delta`; in place, with no temporaries.
             var primary = chunk.Primary!;
             chunk.Primary = null;
+            // TorchSharp's in-place ops return the same object, so there is nothing else to dispose.
             if (task.Operation == TensorOperation.Add) primary.add_(chunk.Secondary!);
             else primary.sub_(chunk.Secondary!);
             return primary;

@@ -13,6 +13,7 @@ public sealed class VerifiedInputs : IDisposable
     private readonly Dictionary<string, HashingFileReader> _readers = new(StringComparer.Ordinal);
     private readonly List<VerifiedFile> _verified = [];
     private readonly Lock _lock = new();
+    private readonly ReadAheadPool? _readAhead;
 
     /// <summary>Creates the set for the model in <paramref name="directory"/>.</summary>
     /// <param name="side">Which input this is (<c>base</c>, <c>delta</c>, <c>target</c>), for messages.</param>
@@ -20,8 +21,10 @@ public sealed class VerifiedInputs : IDisposable
     /// <param name="checksums">Expected digests (may be empty: then nothing is required, everything is still hashed).</param>
     /// <param name="checksumSource">Where the list came from, for messages.</param>
     /// <param name="allowUnlisted">Accept files the list does not mention.</param>
-    public VerifiedInputs(string side, string directory, ChecksumList checksums, string checksumSource, bool allowUnlisted)
+    /// <param name="readAhead">Read-ahead memory shared with the job's other inputs (null: each file has its own limit only).</param>
+    public VerifiedInputs(string side, string directory, ChecksumList checksums, string checksumSource, bool allowUnlisted, ReadAheadPool? readAhead = null)
     {
+        _readAhead = readAhead;
         Side = side;
         Directory = Path.GetFullPath(directory);
         Checksums = checksums;
@@ -56,7 +59,7 @@ public sealed class VerifiedInputs : IDisposable
             if (_readers.TryGetValue(full, out var existing)) return existing;
             string relative = Relative(full);
             RequireListed(full, relative);
-            var reader = new HashingFileReader(full, Checksums.NeedsMd5(relative));
+            var reader = new HashingFileReader(full, Checksums.NeedsMd5(relative), pool: _readAhead);
             _readers.Add(full, reader);
             return reader;
         }

@@ -63,11 +63,13 @@ public static class DeltaJob
 
         var specs = options.Secondary is { } second ? new[] { options.Primary, second } : new[] { options.Primary };
         var inputs = new List<OpenedInput>();
+        // Read-ahead memory for all input files together (see HashingFileReader): bounded whatever the layouts.
+        var readAhead = new ReadAheadPool(ReadAheadBytes);
         using var release = new InputsRelease(inputs);
         foreach (var spec in specs)
         {
             var dir = ModelDirectory.Open(spec.Path);
-            var verified = OpenInputs(spec, dir, options.AllowUnlisted);
+            var verified = OpenInputs(spec, dir, options.AllowUnlisted, readAhead);
             inputs.Add(new OpenedInput(spec, dir, verified, []));
             log.Information("Reading the tensor table of the {Side} ({Layout}, {Files} file(s))", spec.Side, dir.Layout, dir.WeightFiles.Count);
             inputs[^1] = inputs[^1] with { Tensors = dir.ReadTensors(verified.Open) };
@@ -221,10 +223,13 @@ public static class DeltaJob
         return LlamaVocabulary.Build(SentencePieceModel.Load(inputs.ReadVerified(dir.PathOf(model)), dir.PathOf(model)), files);
     }
 
-    private static VerifiedInputs OpenInputs(InputSpec spec, ModelDirectory dir, bool allowUnlisted)
+    /// <summary>Read-ahead memory shared by all input files of a job.</summary>
+    public const long ReadAheadBytes = 256L << 20;
+
+    private static VerifiedInputs OpenInputs(InputSpec spec, ModelDirectory dir, bool allowUnlisted, ReadAheadPool readAhead)
     {
         var list = spec.ChecksumFiles.Count == 0 ? ChecksumList.Empty : ChecksumList.Load(spec.ChecksumFiles);
-        return new VerifiedInputs(spec.Side, dir.DirectoryPath, list, string.Join(", ", spec.ChecksumFiles), allowUnlisted);
+        return new VerifiedInputs(spec.Side, dir.DirectoryPath, list, string.Join(", ", spec.ChecksumFiles), allowUnlisted, readAhead);
     }
 
     private static WrittenFile Copy(VerifiedInputs inputs, string source, string directory, string name)

@@ -24,7 +24,11 @@ public sealed class GgufModelSink : ITensorSink
     private string _ggufName = "";
     private GgmlType _ggmlType;
     private LlamaRotaryPermutation? _permutation;
-    private MemoryStream? _whole;
+    private byte[]? _whole;
+    private int _wholeLength;
+    private byte[]? _permuted;
+    private float[]? _floats;
+    private byte[]? _encoded;
 
     /// <summary>Declares the metadata and every tensor of <paramref name="plan"/> and writes the header to <paramref name="output"/>.</summary>
     public GgufModelSink(Stream output, string fileName, MergePlan plan, GgufOutputType type, string modelName,
@@ -48,30 +52,38 @@ public sealed class GgufModelSink : ITensorSink
         _ggufName = LlamaGgufNames.ToGguf(task.Name);
         _ggmlType = GgufOutputTypes.TensorType(_type, task.OutputShape);
         _permutation = null;
-        _whole = null;
         if (LlamaGgufNames.NeedsRotaryPermutation(task.Name, out bool isKey))
         {
             int rows = checked((int)task.Rows);
             _permutation = isKey ? LlamaRotaryPermutation.ForKey(rows, _h.Heads, _h.KvHeads) : LlamaRotaryPermutation.ForQuery(rows, _h.Heads);
-            _whole = new MemoryStream(checked((int)task.OutputBytes));
+            // Reused across q/k tensors (all the same size): fresh 32 MB arrays per tensor would grow the heap.
+            int bytes = checked((int)task.OutputBytes);
+            if (_whole == null || _whole.Length < bytes) _whole = new byte[bytes];
+            _wholeLength = 0;
         }
     }
 
     /// <inheritdoc />
     public void WriteChunk(ReadOnlySpan<byte> bytes)
     {
-        if (_whole != null) _whole.Write(bytes);
+        if (_permutation != null)
+        {
+            bytes.CopyTo(_whole.AsSpan(_wholeLength));
+            _wholeLength += bytes.Length;
+        }
         else Encode(bytes);
     }
 
     /// <inheritdoc />
     public void EndTensor()
     {
-        if (_whole != null)
+        if (_permutation != null)
         {
             int rowBytes = checked((int)(_task!.RowElements * DTypeInfo.SizeOf(_task.OutputDType)));
-            Encode(_permutation!.Apply(_whole.GetBuffer().AsSpan(0, (int)_whole.Length), rowBytes));
-            _whole = null;
+            var permuted = Rent(ref _permuted, _wholeLength);
+            _permutation.Apply(_whole.AsSpan(0, _wholeLength), permuted, rowBytes);
+            Encode(permuted);
+            _permutation = null;
         }
         _task = null;
     }
@@ -90,38 +102,61 @@ public sealed class GgufModelSink : ITensorSink
             _writer.WriteTensorChunk(_ggufName, bytes);
             return;
         }
-        float[] values = ToFloat(bytes, source);
-        byte[] encoded = new byte[GgmlTypeInfo.ByteSize(_ggmlType, values.LongLength)];
+        int count = bytes.Length / DTypeInfo.SizeOf(source);
+        // Buffers are kept and reused: a chunk is at most a few MB, and fresh arrays per chunk would grow the heap.
+        Span<float> values = Rent(ref _floats, count);
+        ToFloat(bytes, source, values);
+        int encodedLength = checked((int)GgmlTypeInfo.ByteSize(_ggmlType, count));
+        Span<byte> encoded = Rent(ref _encoded, encodedLength);
         switch (_ggmlType)
         {
-            case GgmlType.F32: System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()).CopyTo(encoded); break;
+            case GgmlType.F32: System.Runtime.InteropServices.MemoryMarshal.AsBytes(values).CopyTo(encoded); break;
             case GgmlType.F16: GgmlConvert.ToF16(values, encoded); break;
             case GgmlType.BF16: GgmlConvert.ToBF16(values, encoded); break;
-            case GgmlType.Q8_0: GgmlQuantizer.QuantizeQ8_0(values, encoded); break;
+            case GgmlType.Q8_0: QuantizeRowsInParallel(count, encodedLength); break;
             default: throw new InvalidOperationException($"No encoder for {_ggmlType}.");
         }
         _writer.WriteTensorChunk(_ggufName, encoded);
     }
 
-    private static float[] ToFloat(ReadOnlySpan<byte> bytes, DType dtype)
+    /// <summary>Q8_0 blocks are independent: quantize the chunk on every core, in whole blocks.</summary>
+    private void QuantizeRowsInParallel(int count, int encodedLength)
+    {
+        int blockSize = GgmlQuantizer.Q8_0BlockSize, blockBytes = GgmlQuantizer.Q8_0BytesPerBlock;
+        int blocks = count / blockSize;
+        int parts = Math.Max(1, Math.Min(Environment.ProcessorCount, blocks / 4096));
+        float[] floats = _floats!;
+        byte[] encoded = _encoded!;
+        Parallel.For(0, parts, part =>
+        {
+            int first = (int)((long)blocks * part / parts), last = (int)((long)blocks * (part + 1) / parts);
+            GgmlQuantizer.QuantizeQ8_0(floats.AsSpan(first * blockSize, (last - first) * blockSize),
+                encoded.AsSpan(first * blockBytes, (last - first) * blockBytes));
+        });
+        _ = encodedLength;
+    }
+
+    private static Span<T> Rent<T>(ref T[]? buffer, int length)
+    {
+        if (buffer == null || buffer.Length < length) buffer = new T[length];
+        return buffer.AsSpan(0, length);
+    }
+
+    private static void ToFloat(ReadOnlySpan<byte> bytes, DType dtype, Span<float> result)
     {
         switch (dtype)
         {
             case DType.F32:
-                return System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray();
+                System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).CopyTo(result);
+                return;
             case DType.F16:
-            {
-                var halves = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(bytes);
-                var result = new float[halves.Length];
-                for (int i = 0; i < halves.Length; i++) result[i] = (float)halves[i];
-                return result;
-            }
+                System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(bytes), result);
+                return;
             case DType.BF16:
             {
                 var raw = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(bytes);
-                var result = new float[raw.Length];
                 for (int i = 0; i < raw.Length; i++) result[i] = GgmlConvert.FromBF16Bits(raw[i]);
-                return result;
+                return;
             }
             default:
                 throw new InvalidOperationException($"GGUF output cannot encode {dtype} results.");

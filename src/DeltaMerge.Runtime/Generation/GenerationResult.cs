@@ -22,6 +22,6 @@ public enum StopReason
 /// <param name="DecodeSeconds">Time to generate the tokens.</param>
 public sealed record GenerationResult(IReadOnlyList<int> PromptTokens, IReadOnlyList<int> Tokens, string Text, StopReason Reason, double PrefillSeconds, double DecodeSeconds)
 {
-    /// <summary>Generated tokens per second (decode only).</summary>
-    public double TokensPerSecond => DecodeSeconds > 0 ? Tokens.Count / DecodeSeconds : 0;
+    /// <summary>Decode speed: tokens after the first (which the prefill produces) per second of decoding.</summary>
+    public double TokensPerSecond => DecodeSeconds > 0 && Tokens.Count > 1 ? (Tokens.Count - 1) / DecodeSeconds : 0;
 }

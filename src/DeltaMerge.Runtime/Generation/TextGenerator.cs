@@ -61,7 +61,8 @@ public sealed class TextGenerator
             }
             float[] row;
             using (var logits = _runtime.Forward(next, cache, lastOnly: true))
-            using (var cpu = logits[0].to(torch.CPU))
+            using (var last = logits[0])
+            using (var cpu = last.to(torch.CPU))
                 row = cpu.data<float>().ToArray();
             if (generated.Count == 0) prefill = clock.Elapsed.TotalSeconds;
             int token = sampler.Next(row, history);
