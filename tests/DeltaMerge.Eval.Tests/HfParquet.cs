@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using DeltaMerge.Eval.Data;
+using Parquet.Schema;
 using Parquet.Serialization;
 
 namespace DeltaMerge.Eval.Tests;
@@ -76,6 +77,29 @@ internal static class HfParquet
 
     public static void WriteNli(string path, IEnumerable<(string Premise, string Hypothesis, int Label)> rows) =>
         Write(path, rows.Select(r => new NliRow { Premise = r.Premise, Hypothesis = r.Hypothesis, Label = r.Label }));
+
+    /// <summary>
+    /// SQuAD with the list element named "item" (pyarrow before 13 and many Hub conversions) instead of "element",
+    /// written from an explicit schema with the untyped serializer.
+    /// </summary>
+    public static void WriteSquadItemNamedLists(string path, IEnumerable<EvalExample> examples)
+    {
+        var schema = new ParquetSchema(
+            new DataField<string>("id"), new DataField<string>("context"), new DataField<string>("question"),
+            new StructField("answers", new ListField("text", new DataField<string>("item")), new ListField("answer_start", new DataField<int>("item"))));
+        var rows = examples.Select(e => (IDictionary<string, object?>)new Dictionary<string, object?>
+        {
+            ["id"] = e.Id!.AsMemory(), ["context"] = e["context"].AsMemory(), ["question"] = e["question"].AsMemory(),
+            // The untyped serializer takes strings as ReadOnlyMemory<char>.
+            ["answers"] = new Dictionary<string, object?>
+            {
+                ["text"] = e.GoldAnswers.Select(a => (ReadOnlyMemory<char>?)a.AsMemory()).ToList(),
+                ["answer_start"] = e.GoldAnswers.Select(_ => 0).ToList(),
+            },
+        }).ToList();
+        using var stream = File.Create(path);
+        ParquetSerializer.SerializeUntypedAsync(rows, schema, stream).GetAwaiter().GetResult();
+    }
 
     private static void Write<T>(string path, IEnumerable<T> rows)
     {

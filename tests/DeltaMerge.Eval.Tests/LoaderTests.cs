@@ -77,6 +77,11 @@ public sealed class LoaderTests
         Assert.That(fromParquet.Examples.Select(e => (e.Id, e["question"], e["context"], string.Join("|", e.GoldAnswers))),
             Is.EqualTo(fromJson.Examples.Select(e => (e.Id, e["question"], e["context"], string.Join("|", e.GoldAnswers)))));
 
+        string items = temp.Sub("squad-items.parquet");
+        HfParquet.WriteSquadItemNamedLists(items, fromJson.Examples);
+        Assert.That(EvalDataLoader.Load(EvalFixtures.Task("squad"), items).Examples.Select(e => string.Join("|", e.GoldAnswers)),
+            Is.EqualTo(fromJson.Examples.Select(e => string.Join("|", e.GoldAnswers))), "lists whose element is named item");
+
         string dir = temp.Sub("openbookqa");
         Directory.CreateDirectory(dir);
         var obqa = EvalFixtures.Load("openbookqa", "openbookqa.jsonl").Examples;

@@ -28,7 +28,7 @@ internal sealed class EvalOptionsCli
         Description = "Accepted for compatibility; examples are decoded one at a time (unbatched greedy, which is what the authors' padded batches compute), so outputs do not depend on it.",
         DefaultValueFactory = _ => 1,
     };
-    public Option<bool> Force { get; } = CommonOptions.Force();
+    public Option<bool> Force { get; } = new("--force") { Description = "Start over when the output already holds predictions.jsonl (they are deleted)." };
 
     public void AddTo(Command command)
     {

@@ -52,6 +52,9 @@ internal static class ParquetRows
             case string s:
                 w.WriteStringValue(s);
                 break;
+            case ReadOnlyMemory<char> m: // how Parquet.Net's untyped deserializer gives strings
+                w.WriteStringValue(m.Span);
+                break;
             case bool b:
                 w.WriteBooleanValue(b);
                 break;
