@@ -110,6 +110,30 @@ public sealed class RunnerTests
     }
 
     [Test]
+    public void ResumeWithASmallerLimitTrimsThePredictions()
+    {
+        var data = EvalFixtures.Load("wic", "wic.jsonl");
+        string dir = _temp.Sub("wic-trim");
+        var runner = new EvalRunner(_session);
+        runner.Run(data, dir, new EvalOptions());
+        var result = runner.Run(data, dir, new EvalOptions { Resume = true, Limit = 2 });
+        Assert.That((result.Resumed, result.Evaluated, result.Metrics.N), Is.EqualTo((2, 0, 2)));
+        Assert.That(File.ReadAllLines(Path.Combine(dir, "predictions.jsonl")), Has.Length.EqualTo(2));
+    }
+
+    [Test]
+    public void ResumeRefusesACorruptCompleteLine()
+    {
+        var data = EvalFixtures.Load("wic", "wic.jsonl");
+        string dir = _temp.Sub("wic-corrupt");
+        var runner = new EvalRunner(_session);
+        runner.Run(data, dir, new EvalOptions { Limit = 1 });
+        File.AppendAllText(Path.Combine(dir, "predictions.jsonl"), "not json\n");
+        var e = Assert.Throws<EvalDataException>(() => runner.Run(data, dir, new EvalOptions { Resume = true }))!;
+        Assert.That((e.Kind, e.Location), Is.EqualTo((EvalDataErrorKind.ResumeMismatch, "line 2")));
+    }
+
+    [Test]
     public void ResumeRefusesPredictionsOfOtherData()
     {
         string dir = _temp.Sub("mismatch");

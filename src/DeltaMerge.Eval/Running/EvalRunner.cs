@@ -147,7 +147,8 @@ public sealed class EvalRunner
                     $"the earlier run was task {task}, mode {mode}, special tokens {special}; this one is {spec.Name}, {Lower(options.Mode)}, {Lower(options.SpecialTokens)}.", runPath);
         }
         var records = new List<PredictionRecord>();
-        foreach (var (line, number) in PredictionsFile.ReadForResume(predictionsPath))
+        var lines = PredictionsFile.ReadForResume(predictionsPath);
+        foreach (var (line, number) in lines)
         {
             if (records.Count >= total) break;
             int index = records.Count;
@@ -162,6 +163,9 @@ public sealed class EvalRunner
                 ? ScoreOutput(spec, example, expectedPrompt, output)
                 : ScoreRank(spec, example, expectedPrompt, IndexOfOption(spec.RankOptions(example), output, predictionsPath, number)));
         }
+        // A smaller --limit than before: keep the file in step with the metrics.
+        if (lines.Count > records.Count)
+            File.WriteAllText(predictionsPath, string.Concat(records.Select(r => PredictionsFile.ToLine(r) + "\n")), new UTF8Encoding(false));
         return records;
     }
 
