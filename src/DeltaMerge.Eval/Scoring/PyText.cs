@@ -8,7 +8,7 @@ namespace DeltaMerge.Eval.Scoring;
 /// of code points; a .NET string of UTF-16 units): <c>lower</c>, <c>strip</c>, <c>split()</c>, <c>len</c> and the
 /// <c>re</c> module's <c>\w</c>.
 /// </summary>
-public static class PyText
+internal static class PyText
 {
     /// <summary><c>str.isspace</c> for one code point: bidi classes WS, B, S or category Zs.</summary>
     public static bool IsSpace(int codePoint) => codePoint switch
