@@ -19,6 +19,7 @@ public static class ErrorReport
         ChecksumMismatchException x => (ExitCodes.ChecksumMismatch, "checksum_mismatch", x.Message),
         UnlistedFileException x => (ExitCodes.ChecksumMismatch, "unlisted_file", x.Message),
         DeviceUnavailableException x => (ExitCodes.DeviceUnavailable, "device_unavailable", x.Message),
+        Eval.Data.EvalDataException x => (ExitCodes.InvalidInput, "eval_data." + x.Kind, x.Message),
         Runtime.ModelLoadException x => (ExitCodes.InvalidInput, "model." + x.Kind, x.Message),
         OperationCanceledException => (ExitCodes.Cancelled, "cancelled", "Interrupted; the partial output was removed."),
         FileNotFoundException x => (ExitCodes.InvalidInput, "file_not_found", x.Message),

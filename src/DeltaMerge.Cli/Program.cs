@@ -14,6 +14,8 @@ root.Subcommands.Add(VerifyCommand.Create(global));
 root.Subcommands.Add(RunCommand.Create(global));
 root.Subcommands.Add(ScoreCommand.Create(global));
 root.Subcommands.Add(ChatCommand.Create(global));
+root.Subcommands.Add(EvalCommand.Create(global));
+root.Subcommands.Add(EvalSuiteCommand.Create(global));
 root.Subcommands.Add(InspectCommand.Create(global));
 root.Subcommands.Add(DemoCommand.Create(global));
 

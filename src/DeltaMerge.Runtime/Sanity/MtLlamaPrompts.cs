@@ -28,4 +28,20 @@ public static class MtLlamaPrompts
 
     /// <summary>RTE.</summary>
     public static string Rte(string premise, string hypothesis) => $"Given {premise} Is it guaranteed true that \"{hypothesis}\"? Yes or no?";
+
+    /// <summary>Winogrande.</summary>
+    public static string Winogrande(string sentence, string option1, string option2) =>
+        $"{sentence} In the previous sentence, does _ refer to {option1} or {option2}?";
+
+    /// <summary>WiC.</summary>
+    public static string Wic(string word, string sentence1, string sentence2) =>
+        $"Does the word \"{word}\" have the same meaning in these two sentences? Yes, No? {sentence1} {sentence2}";
+
+    /// <summary>MNLI ("Please response" is the authors' wording).</summary>
+    public static string Mnli(string premise, string hypothesis) =>
+        $"{premise} Question: Does this imply that {hypothesis}? Please response with 'Yes', 'No', or 'Maybe'.";
+
+    /// <summary>OpenbookQA, with the four choices in the dataset's order.</summary>
+    public static string OpenbookQa(string questionStem, string choiceA, string choiceB, string choiceC, string choiceD) =>
+        $"{questionStem} Which is the correct answer? - (A) {choiceA} - (B) {choiceB} - (C) {choiceC} - (D) {choiceD}";
 }

@@ -1,0 +1,35 @@
+namespace DeltaMerge.Eval.Running;
+
+/// <summary>Settings of one task's evaluation; the defaults are the authors' protocol.</summary>
+public sealed record EvalOptions
+{
+    /// <summary>The authors' generation length.</summary>
+    public const int AuthorsMaxNewTokens = 64;
+
+    /// <summary>The authors' QA prompt limit, leading special token included.</summary>
+    public const int AuthorsMaxQaPromptTokens = 1024;
+
+    /// <summary>Generate (default) or rank.</summary>
+    public EvalMode Mode { get; init; } = EvalMode.Generate;
+
+    /// <summary>Authors' special tokens (default) or the model's.</summary>
+    public SpecialTokens SpecialTokens { get; init; } = SpecialTokens.Authors;
+
+    /// <summary>Evaluate only the first N examples (null: all).</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>Continue from an existing predictions.jsonl in the output directory instead of starting over.</summary>
+    public bool Resume { get; init; }
+
+    /// <summary>
+    /// Accepted for the command line; examples are decoded one at a time (greedy, unbatched), which is what the authors'
+    /// left-padded batches compute, so the value does not change any output.
+    /// </summary>
+    public int BatchSize { get; init; } = 1;
+
+    /// <summary>Most generated tokens (64).</summary>
+    public int MaxNewTokens { get; init; } = AuthorsMaxNewTokens;
+
+    /// <summary>QA prompts are cut to this many ids, keeping the start (1024).</summary>
+    public int MaxQaPromptTokens { get; init; } = AuthorsMaxQaPromptTokens;
+}

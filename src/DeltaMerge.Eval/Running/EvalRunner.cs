@@ -1,0 +1,203 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using DeltaMerge.Eval.Data;
+using DeltaMerge.Eval.Reporting;
+using DeltaMerge.Eval.Scoring;
+using DeltaMerge.Eval.Tasks;
+using DeltaMerge.Runtime;
+using DeltaMerge.Runtime.Generation;
+
+namespace DeltaMerge.Eval.Running;
+
+/// <summary>
+/// Runs one task on a loaded model and writes predictions.jsonl (as it goes), metrics.json and report.md.
+/// Examples are processed one at a time: greedy decoding of each prompt alone is what the authors' left-padded
+/// batches compute, so <see cref="EvalOptions.BatchSize"/> does not change any output.
+/// </summary>
+public sealed class EvalRunner
+{
+    /// <summary>The run's settings file (task, mode, special tokens), checked by --resume.</summary>
+    public const string RunFileName = "run.json";
+
+    /// <summary>metrics.json.</summary>
+    public const string MetricsFileName = "metrics.json";
+
+    /// <summary>report.md.</summary>
+    public const string ReportFileName = "report.md";
+
+    private readonly ModelSession _session;
+
+    /// <summary>Evaluates with <paramref name="session"/>'s model and tokenizer.</summary>
+    public EvalRunner(ModelSession session) => _session = session;
+
+    /// <summary>Evaluates <paramref name="data"/> into <paramref name="outputDirectory"/> (created if missing).</summary>
+    /// <exception cref="ArgumentException">Rank mode on a QA task, or a bad limit.</exception>
+    /// <exception cref="EvalDataException">--resume found predictions of another task, mode or data.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the predictions written so far stay for --resume.</exception>
+    public EvalResult Run(EvalDataset data, string outputDirectory, EvalOptions options, IProgress<(int Done, int Total)>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        TaskSpec spec = data.Task;
+        if (spec.IsQa && options.Mode == EvalMode.Rank) throw new ArgumentException($"{spec.Name} is extractive QA: rank mode is for classification tasks only.", nameof(options));
+        if (options.Limit is < 0) throw new ArgumentOutOfRangeException(nameof(options), "The limit must not be negative.");
+        int total = Math.Min(options.Limit ?? int.MaxValue, data.Examples.Count);
+        Directory.CreateDirectory(outputDirectory);
+        string predictionsPath = Path.Combine(outputDirectory, PredictionsFile.FileName);
+        var tokens = new PromptTokens(_session.Tokenizer, options.SpecialTokens);
+
+        var records = new List<PredictionRecord>();
+        if (options.Resume) records.AddRange(Resume(spec, data, options, outputDirectory, predictionsPath, total));
+        else if (File.Exists(predictionsPath)) File.Delete(predictionsPath);
+        int resumed = records.Count;
+        WriteRunFile(outputDirectory, spec, options, data);
+
+        var generation = new GenerationOptions { MaxNewTokens = options.MaxNewTokens, StopTokenIds = [_session.NewlineTokenId()] };
+        progress?.Report((records.Count, total));
+        using (var writer = new StreamWriter(predictionsPath, append: true, new UTF8Encoding(false)))
+        {
+            for (int i = records.Count; i < total; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                EvalExample example = data.Examples[i];
+                string prompt = spec.Prompt(example);
+                List<int> ids = tokens.Encode(prompt, spec.IsQa ? options.MaxQaPromptTokens : null);
+                PredictionRecord record;
+                if (options.Mode == EvalMode.Generate)
+                {
+                    var result = _session.Generator.Generate(ids, generation, null, tokens.Skip, cancellationToken);
+                    record = ScoreOutput(spec, example, prompt, tokens.OutputText(ids, result.Tokens, spec.IsQa));
+                }
+                else
+                {
+                    record = ScoreRank(spec, example, prompt, Rank(ids, spec.RankOptions(example)));
+                }
+                writer.Write(PredictionsFile.ToLine(record));
+                writer.Write('\n');
+                writer.Flush();
+                records.Add(record);
+                progress?.Report((records.Count, total));
+            }
+        }
+
+        var metrics = EvalMetrics.From(spec, options.Mode, records);
+        WriteText(Path.Combine(outputDirectory, MetricsFileName), metrics.ToJson().ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
+        WriteText(Path.Combine(outputDirectory, ReportFileName), EvalReport.ForTask(metrics, data, options, total < data.Examples.Count));
+        return new EvalResult(metrics, Path.GetFullPath(outputDirectory), resumed, records.Count - resumed);
+    }
+
+    /// <summary>Prediction and correctness of a generated output, by the authors' rules.</summary>
+    public static PredictionRecord ScoreOutput(TaskSpec spec, EvalExample example, string prompt, string output)
+    {
+        if (spec.IsQa)
+        {
+            string answer = QaMetrics.AnswerFromOutput(output);
+            QaScore score = QaMetrics.Score(answer, example.GoldAnswers, spec.QaScoring!.Value);
+            return new PredictionRecord(example.Index, prompt, output, answer, null, score.F1, score.ExactMatch, output.Contains("None", StringComparison.Ordinal));
+        }
+        LabelExtraction label = LabelExtraction.From(spec, output, example.Options);
+        return new PredictionRecord(example.Index, prompt, output, spec.PredictionValue(label.Class, example.LabelStyle),
+            label.Class == example.Gold, null, null, label.Fallback);
+    }
+
+    /// <summary>The record of a rank-mode choice: the output is the chosen option's string.</summary>
+    public static PredictionRecord ScoreRank(TaskSpec spec, EvalExample example, string prompt, int chosen) =>
+        new(example.Index, prompt, spec.RankOptions(example)[chosen], spec.PredictionValue(chosen, example.LabelStyle), chosen == example.Gold, null, null, false);
+
+    /// <summary>
+    /// T0-style rank classification: for each option o, score(o) = sum over o's tokens t_j of log P(t_j | prompt ids,
+    /// t_1..t_{j-1}), where o's tokens are tokenizer.Encode(o) without BOS (SentencePiece's dummy prefix makes them read
+    /// as " o" after the prompt). Unnormalised sum; the highest wins, ties to the first.
+    /// </summary>
+    public int Rank(IReadOnlyList<int> promptIds, IReadOnlyList<string> options)
+    {
+        int best = 0;
+        double bestScore = double.NegativeInfinity;
+        for (int k = 0; k < options.Count; k++)
+        {
+            IReadOnlyList<int> option = _session.Tokenizer.Encode(options[k], addBos: false);
+            double score = OptionLogLikelihood(promptIds, option);
+            if (score > bestScore)
+            {
+                bestScore = score;
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    private double OptionLogLikelihood(IReadOnlyList<int> promptIds, IReadOnlyList<int> option)
+    {
+        if (option.Count == 0) return 0;
+        var sequence = new List<int>(promptIds);
+        sequence.AddRange(option);
+        double[] logProbs = Scorer.LogProbs(_session.Runtime, sequence);
+        return logProbs.AsSpan(logProbs.Length - option.Count).ToArray().Sum();
+    }
+
+    private static IEnumerable<PredictionRecord> Resume(TaskSpec spec, EvalDataset data, EvalOptions options, string dir, string predictionsPath, int total)
+    {
+        string runPath = Path.Combine(dir, RunFileName);
+        if (File.Exists(runPath))
+        {
+            var run = JsonNode.Parse(File.ReadAllText(runPath));
+            string? task = run?["task"]?.GetValue<string>(), mode = run?["mode"]?.GetValue<string>(), special = run?["special_tokens"]?.GetValue<string>();
+            if (task != spec.Name || mode != Lower(options.Mode) || special != Lower(options.SpecialTokens))
+                throw new EvalDataException(EvalDataErrorKind.ResumeMismatch,
+                    $"the earlier run was task {task}, mode {mode}, special tokens {special}; this one is {spec.Name}, {Lower(options.Mode)}, {Lower(options.SpecialTokens)}.", runPath);
+        }
+        var records = new List<PredictionRecord>();
+        var lines = PredictionsFile.ReadForResume(predictionsPath);
+        foreach (var (line, number) in lines)
+        {
+            if (records.Count >= total) break;
+            int index = records.Count;
+            EvalExample example = data.Examples[index];
+            string expectedPrompt = spec.Prompt(example);
+            if (line["index"]?.GetValue<int>() != index || line["prompt"]?.GetValue<string>() != expectedPrompt)
+                throw new EvalDataException(EvalDataErrorKind.ResumeMismatch,
+                    $"example {index} does not match the data (index or prompt differs): the file belongs to another task or data file.", predictionsPath, $"line {number}");
+            string output = line["output"]?.GetValue<string>() ?? "";
+            // Predictions, scores and fallbacks are recomputed from the output (the authors' rules are pure functions of it).
+            records.Add(options.Mode == EvalMode.Generate
+                ? ScoreOutput(spec, example, expectedPrompt, output)
+                : ScoreRank(spec, example, expectedPrompt, IndexOfOption(spec.RankOptions(example), output, predictionsPath, number)));
+        }
+        // A smaller --limit than before: keep the file in step with the metrics.
+        if (lines.Count > records.Count)
+            File.WriteAllText(predictionsPath, string.Concat(records.Select(r => PredictionsFile.ToLine(r) + "\n")), new UTF8Encoding(false));
+        return records;
+    }
+
+    private static int IndexOfOption(IReadOnlyList<string> options, string output, string path, int line)
+    {
+        for (int k = 0; k < options.Count; k++)
+            if (options[k] == output) return k;
+        throw new EvalDataException(EvalDataErrorKind.ResumeMismatch, $"the output \"{output}\" is none of the example's options.", path, $"line {line}");
+    }
+
+    private static void WriteRunFile(string dir, TaskSpec spec, EvalOptions options, EvalDataset data)
+    {
+        var run = new JsonObject
+        {
+            ["task"] = spec.Name,
+            ["mode"] = Lower(options.Mode),
+            ["special_tokens"] = Lower(options.SpecialTokens),
+            ["data"] = new JsonArray(data.Files.Select(f => JsonValue.Create(f)).ToArray<JsonNode?>()),
+            ["examples"] = data.Examples.Count,
+            ["limit"] = options.Limit,
+            ["max_new_tokens"] = options.MaxNewTokens,
+        };
+        WriteText(Path.Combine(dir, RunFileName), run.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    private static string Lower<T>(T value) where T : struct, Enum => value.ToString().ToLower(CultureInfo.InvariantCulture);
+
+    /// <summary>Writes a sibling temporary file, then renames it over the target (no half-written metrics).</summary>
+    private static void WriteText(string path, string text)
+    {
+        string temp = path + ".tmp";
+        File.WriteAllText(temp, text, new UTF8Encoding(false));
+        File.Move(temp, path, overwrite: true);
+    }
+}
