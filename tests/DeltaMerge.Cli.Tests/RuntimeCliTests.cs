@@ -57,6 +57,17 @@ public sealed class RuntimeCliTests
     }
 
     [Test]
+    public void SixteenBitComputeRunsAndBadValuesAreUsageErrors()
+    {
+        var prompt = _reference.Prompts[0];
+        var r = CliProcess.Run("run", "--model", _model, "--prompt", prompt.Text, "--max-new-tokens", "4", "--compute", "bf16", "--json");
+        Assert.That(r.ExitCode, Is.Zero, r.Stderr);
+        Assert.That(JsonDocument.Parse(r.Stdout).RootElement.GetProperty("tokens").GetArrayLength(), Is.EqualTo(4));
+        var bad = CliProcess.Run("run", "--model", _model, "--prompt", "x", "--compute", "f8");
+        Assert.That(bad.ExitCode, Is.EqualTo(ExitCodes.Usage));
+    }
+
+    [Test]
     public void ScoreJsonMatchesTheReferenceLogProbs()
     {
         var prompt = _reference.Prompts[2];
