@@ -46,7 +46,14 @@ def prompt_of(task, r):
         return wrap(r["premise"] + " Question: Does this imply that " + r["hypothesis"] + "? Please response with 'Yes', 'No', or 'Maybe'.")
     if task == "sst2":
         return r["sentence"] + " Based on this review, would the user recommend this product? No or Yes?"
-    if task == "squad":
+    if task == "winogrande":
+        return wrap(r["sentence"] + " In the previous sentence, does _ refer to " + r["option1"] + " or " + r["option2"] + "?")
+    if task == "wic":
+        return wrap('Does the word "%s" have the same meaning in these two sentences? Yes, No? %s %s' % (r["word"], r["sentence1"], r["sentence2"]))
+    if task == "openbookqa":
+        choices = dict(zip(r["choices"]["label"], r["choices"]["text"]))
+        return wrap(r["question_stem"] + " Which is the correct answer? - (A) %s - (B) %s - (C) %s - (D) %s" % tuple(choices[k] for k in "ABCD"))
+    if task in ("squad", "xquad", "tydiqa", "mlqa"):
         return ("Answer the question according to the context. Question: %s. Context: %s. Answer:"
                 % (r["question"], fe.squad_doc_context(r["context"])))
     raise ValueError(task)
@@ -59,7 +66,31 @@ TASKS = [
     ("mnli", "mnli.jsonl", lambda r: {1: 0, 0: 1, 2: 2}[r["label"]], lambda c: [1, 0, 2][c]),
     ("sst2", "sst2.jsonl", lambda r: r["label"], lambda c: c),
     ("squad", "squad.jsonl", None, None),
+    ("winogrande", "winogrande.jsonl", lambda r: int(r["answer"]) - 1, lambda c: str(c + 1)),
+    ("wic", "wic.jsonl", lambda r: int(r["label"]), lambda c: c),
+    ("openbookqa", "openbookqa.jsonl", lambda r: "ABCD".index(r["answerKey"]), lambda c: "ABCD"[c]),
+    ("xquad", "xquad.en.json", None, None),
+    ("tydiqa", "tydiqa.goldp.en.dev.json", None, None),
+    ("mlqa", "test-context-en-question-en.json", None, None),
 ]
+QA = ("squad", "xquad", "tydiqa", "mlqa")
+
+
+def read_rows(fn):
+    """JSON Lines, or SQuAD v1.1 nested JSON flattened to (context, question, answers) rows in file order."""
+    path = os.path.join(EVAL, fn)
+    if fn.endswith(".jsonl"):
+        with open(path, encoding="utf-8") as f:
+            return [json.loads(line) for line in f if line.strip()]
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    rows = []
+    for article in doc["data"]:
+        for paragraph in article["paragraphs"]:
+            for qa in paragraph["qas"]:
+                rows.append({"context": paragraph["context"], "question": qa["question"],
+                             "answers": {"text": [a["text"] for a in qa["answers"]]}})
+    return rows
 
 
 def greedy(W, cfg, ids):
@@ -93,34 +124,39 @@ def build():
 
     result = {}
     for task, fn, gold_of, own_label in TASKS:
-        with open(os.path.join(EVAL, fn), encoding="utf-8") as f:
-            rows = [json.loads(line) for line in f if line.strip()]
+        rows = read_rows(fn)
         records, fallbacks, min_margin = [], 0, float("inf")
         for i, r in enumerate(rows):
             prompt = prompt_of(task, r)
-            ids = ([AUTHORS_BOS] + sp.encode(prompt))[:1024] if task == "squad" else [AUTHORS_BOS] + sp.encode(prompt)
+            ids = ([AUTHORS_BOS] + sp.encode(prompt))[:1024] if task in QA else [AUTHORS_BOS] + sp.encode(prompt)
             gen, margin = greedy(W, cfg, ids)
             min_margin = min(min_margin, margin)
             full, ptext = decode(ids + gen), decode(ids)
             rec = {"index": i, "prompt": prompt}
-            if task == "squad":
+            if task in QA:
                 output = full.replace(ptext, "").strip()
                 pred = fe.answer_from_output(output)
                 fallbacks += "None" in output
                 golds = r["answers"]["text"]
-                rec.update(output=output, prediction=pred, f1=float(max(fe.f1(pred, g, False) for g in golds)),
-                           exact_match=max(fe.em(pred, g, False) for g in golds))
+                mlqa = task == "mlqa"
+                rec.update(output=output, prediction=pred, f1=float(max(fe.f1(pred, g, mlqa) for g in golds)),
+                           exact_match=max(fe.em(pred, g, mlqa) for g in golds))
             else:
                 output = full[len(ptext):].strip()
                 if task == "copa":
                     cls = fe.string_compare(output.lower(), r["choice1"].lower(), r["choice2"].lower())
+                elif task == "winogrande":
+                    cls = fe.string_compare(output.lower(), r["option1"].lower(), r["option2"].lower())
                 else:
                     cls, fell, _ = fe.extract(task, output)
                     fallbacks += fell
-                rec.update(output=output, prediction=own_label(cls), correct=cls == gold_of(r))
+                prediction = own_label(cls)
+                if isinstance(r.get("label"), bool):
+                    prediction = bool(prediction)  # original WiC files use true/false: answer in the row's own encoding
+                rec.update(output=output, prediction=prediction, correct=cls == gold_of(r))
             records.append(rec)
         n = len(records)
-        if task == "squad":
+        if task in QA:
             metrics = {"task": task, "n": n, "f1": 100.0 * sum(x["f1"] for x in records) / n,
                        "exact_match": 100.0 * sum(x["exact_match"] for x in records) / n, "fallbacks": fallbacks}
         else:

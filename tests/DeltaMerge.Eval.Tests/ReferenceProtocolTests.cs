@@ -34,6 +34,12 @@ public sealed class ReferenceProtocolTests
     [TestCase("mnli")]
     [TestCase("sst2")]
     [TestCase("squad")]
+    [TestCase("winogrande")]
+    [TestCase("wic")]
+    [TestCase("openbookqa")]
+    [TestCase("xquad")]
+    [TestCase("tydiqa")]
+    [TestCase("mlqa")]
     public void RecordsAndMetricsEqualThePythonReference(string task)
     {
         var expected = EvalFixtures.Expected("tiny_protocol.json")[task]!.AsObject();
