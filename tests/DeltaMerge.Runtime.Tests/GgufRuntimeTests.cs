@@ -14,7 +14,7 @@ namespace DeltaMerge.Runtime.Tests;
 public sealed class GgufRuntimeTests
 {
     private static TempDirectory _temp = null!;
-    private static readonly Dictionary<GgufOutputType, string> Files = [];
+    private static Dictionary<GgufOutputType, string> Files = [];
 
     /// <summary>Largest |ours - PyTorch| logit difference accepted per type (measured values in the test output).</summary>
     private static readonly Dictionary<GgufOutputType, (string Reference, float Tolerance)> Expectation = new()
@@ -29,25 +29,7 @@ public sealed class GgufRuntimeTests
     public static void MergeSanitizedFixturesToEveryType()
     {
         _temp = new TempDirectory();
-        // Zero the stress elements in both inputs (0 + 0 = 0), as the llama.cpp tests do: a Q8_0 block holding inf would
-        // be lost whole, so zeroing after loading is not enough here.
-        var zeroed = ReferenceForward.Load("forward-f32.json").Zeroed;
-        string baseDir = TinyModels.ZeroInFile(_temp.CopyOf(RepoPaths.Tiny("base-safetensors"), "base"), zeroed);
-        string deltaDir = TinyModels.ZeroInFile(_temp.CopyOf(RepoPaths.Tiny("delta-safetensors"), "delta"), zeroed);
-        foreach (GgufOutputType type in Enum.GetValues<GgufOutputType>())
-        {
-            var result = DeltaJob.Run(new DeltaJobOptions
-            {
-                Operation = TensorOperation.Add,
-                Primary = new InputSpec("base", baseDir, []),
-                Secondary = new InputSpec("delta", deltaDir, []),
-                OutputPath = _temp.Sub($"tiny-{type}.gguf".ToLowerInvariant()),
-                Format = OutputFormat.Gguf,
-                GgufType = type,
-                Device = DeviceChoice.Cpu,
-            });
-            Files[type] = result.OutputPath!;
-        }
+        Files = TinyGgufModels.MergeEveryType(_temp);
     }
 
     [OneTimeTearDown] public static void Cleanup() => _temp?.Dispose();

@@ -18,7 +18,7 @@ public sealed class ReferenceForwardTests
         var reference = ReferenceForward.Load(referenceFile);
         using var temp = new TempDirectory();
         string dir = TinyModels.MergedModel(temp, merge);
-        if (zeroInFile) TinyModels.ZeroInFile(dir, reference.Zeroed);
+        if (zeroInFile) FixtureEdits.ZeroInFile(dir, reference.Zeroed);
         using var runtime = LlamaRuntime.Load(dir, Cpu);
         if (!zeroInFile) TinyModels.ZeroLoaded(runtime, reference.Zeroed);
         Assert.That(runtime.ComputeDType, Is.EqualTo(RuntimeDType.Float32));

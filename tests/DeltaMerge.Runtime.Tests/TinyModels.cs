@@ -34,8 +34,6 @@ internal static class TinyModels
         }
     }
 
-    /// <summary>See <see cref="FixtureEdits.ZeroInFile"/>.</summary>
-    public static string ZeroInFile(string dir, IEnumerable<(string Tensor, int Row, int Column)> elements) => FixtureEdits.ZeroInFile(dir, elements);
 
     /// <summary>Logits [T, vocab] of a full forward of <paramref name="ids"/>, as managed rows.</summary>
     public static float[][] Logits(LlamaRuntime runtime, int[] ids, KvCache? cache = null)

@@ -113,14 +113,14 @@ public sealed class GgufModelSink : ITensorSink
             case GgmlType.F32: System.Runtime.InteropServices.MemoryMarshal.AsBytes(values).CopyTo(encoded); break;
             case GgmlType.F16: GgmlConvert.ToF16(values, encoded); break;
             case GgmlType.BF16: GgmlConvert.ToBF16(values, encoded); break;
-            case GgmlType.Q8_0: QuantizeRowsInParallel(count, encodedLength); break;
+            case GgmlType.Q8_0: QuantizeInParallel(count); break;
             default: throw new InvalidOperationException($"No encoder for {_ggmlType}.");
         }
         _writer.WriteTensorChunk(_ggufName, encoded);
     }
 
     /// <summary>Q8_0 blocks are independent: quantize the chunk on every core, in whole blocks.</summary>
-    private void QuantizeRowsInParallel(int count, int encodedLength)
+    private void QuantizeInParallel(int count)
     {
         int blockSize = GgmlQuantizer.Q8_0BlockSize, blockBytes = GgmlQuantizer.Q8_0BytesPerBlock;
         int blocks = count / blockSize;
@@ -133,7 +133,6 @@ public sealed class GgufModelSink : ITensorSink
             GgmlQuantizer.QuantizeQ8_0(floats.AsSpan(first * blockSize, (last - first) * blockSize),
                 encoded.AsSpan(first * blockBytes, (last - first) * blockBytes));
         });
-        _ = encodedLength;
     }
 
     private static Span<T> Rent<T>(ref T[]? buffer, int length)

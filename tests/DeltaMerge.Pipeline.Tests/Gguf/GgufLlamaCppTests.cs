@@ -19,7 +19,7 @@ namespace DeltaMerge.Pipeline.Tests.Gguf;
 public sealed class GgufLlamaCppTests
 {
     private static TempDirectory _temp = null!;
-    private static readonly Dictionary<GgufOutputType, string> Files = [];
+    private static Dictionary<GgufOutputType, string> Files = [];
 
     /// <summary>Largest |llama.cpp - PyTorch| logit difference accepted per type (measured values are in docs/gguf.md).</summary>
     private static readonly Dictionary<GgufOutputType, (string Reference, float Tolerance)> Expectation = new()
@@ -35,25 +35,7 @@ public sealed class GgufLlamaCppTests
     {
         LlamaCpp.Require();
         _temp = new TempDirectory();
-        // The fixtures carry fp16 overflow cases that make every logit NaN (and that llama.cpp rejects as invalid
-        // data); the reference zeroes them in the merged weights, so zero them in both inputs (0 + 0 = 0).
-        var zeroed = ReferenceForward.Load("forward-f32.json").Zeroed;
-        string baseDir = FixtureEdits.ZeroInFile(_temp.CopyOf(RepoPaths.Tiny("base-safetensors"), "base"), zeroed);
-        string deltaDir = FixtureEdits.ZeroInFile(_temp.CopyOf(RepoPaths.Tiny("delta-safetensors"), "delta"), zeroed);
-        foreach (GgufOutputType type in Enum.GetValues<GgufOutputType>())
-        {
-            var result = DeltaJob.Run(new DeltaJobOptions
-            {
-                Operation = TensorOperation.Add,
-                Primary = new InputSpec("base", baseDir, []),
-                Secondary = new InputSpec("delta", deltaDir, []),
-                OutputPath = _temp.Sub($"tiny-{type}.gguf".ToLowerInvariant()),
-                Format = OutputFormat.Gguf,
-                GgufType = type,
-                Device = DeviceChoice.Cpu,
-            });
-            Files[type] = result.OutputPath!;
-        }
+        Files = TinyGgufModels.MergeEveryType(_temp);
     }
 
     [OneTimeTearDown] public static void Cleanup() => _temp?.Dispose();
