@@ -4,15 +4,18 @@ using DeltaMerge.Tests.Shared;
 
 namespace DeltaMerge.Cli.Tests;
 
-/// <summary>A merge killed or interrupted mid-write never leaves a complete-looking output.</summary>
+/// <summary>
+/// A merge killed or interrupted mid-write never leaves a complete-looking output. The merge is held at a known point
+/// (half of the output written, several shards closed) by the CLI's test hold, so the tests do not race the clock.
+/// </summary>
 [NonParallelizable]
 public sealed class InterruptionTests
 {
     private static TempDirectory _inputs = null!;
     private TempDirectory _temp = null!;
 
-    // ~110 MB per model: large enough that the merge is still writing when the test interrupts it.
-    private static readonly SyntheticLlama.Shape Shape = new(768, 2048, 6, 8, 8000);
+    // ~3.5 MB of output in 256 KB shards: the hold at half the bytes comes after several closed shards.
+    private static readonly SyntheticLlama.Shape Shape = new(128, 344, 4, 4, 1000);
 
     [OneTimeSetUp]
     public static void MakeInputs()
@@ -26,10 +29,14 @@ public sealed class InterruptionTests
     [SetUp] public void SetUp() => _temp = new TempDirectory();
     [TearDown] public void TearDown() => _temp.Dispose();
 
-    private Process StartMerge()
+    private string Marker => Path.Combine(_inputs.Path, "held-" + TestContext.CurrentContext.Test.Name);
+
+    private Process StartHeldMerge()
     {
         var psi = CliProcess.StartInfo("merge", "--base", _inputs.Sub("base"), "--delta", _inputs.Sub("delta"), "--out", _temp.Sub("out"),
-            "--max-shard-size", "10MB", "--quiet", "--base-checksums", Path.Combine(_inputs.Sub("base"), "SHA256SUMS"));
+            "--max-shard-size", "256KB", "--quiet", "--base-checksums", Path.Combine(_inputs.Sub("base"), "SHA256SUMS"));
+        File.Delete(Marker);
+        psi.Environment[TestHold.MarkerVariable] = Marker;
         var p = Process.Start(psi)!;
         p.StandardInput.Close();
         _ = p.StandardOutput.ReadToEndAsync();
@@ -37,26 +44,28 @@ public sealed class InterruptionTests
         return p;
     }
 
-    /// <summary>Waits until the merge has completed at least two shards inside its hidden partial directory.</summary>
-    private string WaitForPartialShards(Process p)
+    /// <summary>Waits until the merge holds (the marker exists); returns its hidden partial directory.</summary>
+    private string WaitUntilHeld(Process p)
     {
+        // Not a timing assertion: the merge cannot finish without passing the hold, so this only waits for an event
+        // that must come; the generous cap turns a hang into a failure instead of a stuck test run.
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        while (!File.Exists(Marker))
         {
-            if (p.HasExited) Assert.Fail($"the merge finished (exit {p.ExitCode}) before it could be interrupted");
-            var partial = Directory.GetDirectories(_temp.Path, ".out.partial-*").FirstOrDefault();
-            if (partial != null && Directory.GetFiles(partial, "model-*.safetensors").Length >= 3) return partial;
-            Thread.Sleep(2);
+            if (p.HasExited) Assert.Fail($"the merge ended (exit {p.ExitCode}) without reaching the hold");
+            if (clock.Elapsed > TimeSpan.FromMinutes(10)) Assert.Fail("the merge never reached the hold");
+            Thread.Sleep(5);
         }
-        Assert.Fail("no partial output appeared");
-        return "";
+        var partial = Directory.GetDirectories(_temp.Path, ".out.partial-*").Single();
+        Assert.That(Directory.GetFiles(partial, "model-*.safetensors"), Has.Length.GreaterThanOrEqualTo(3), "held with shards written");
+        return partial;
     }
 
     [Test]
     public void KilledMidWriteLeavesNoOutputUnderTheRequestedName()
     {
-        using var p = StartMerge();
-        string partial = WaitForPartialShards(p);
+        using var p = StartHeldMerge();
+        string partial = WaitUntilHeld(p);
         p.Kill();
         p.WaitForExit();
         Assert.That(Directory.Exists(_temp.Sub("out")), Is.False, "no directory under the requested name");
@@ -67,11 +76,21 @@ public sealed class InterruptionTests
     [Test]
     public void InterruptRemovesThePartialOutput()
     {
-        using var p = StartMerge();
-        WaitForPartialShards(p);
+        using var p = StartHeldMerge();
+        WaitUntilHeld(p);
         using (var kill = Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
-        Assert.That(p.WaitForExit(TimeSpan.FromSeconds(30)), Is.True);
+        p.WaitForExit();
         Assert.That(p.ExitCode, Is.EqualTo(ExitCodes.Cancelled));
         Assert.That(Directory.GetFileSystemEntries(_temp.Path), Is.Empty, "nothing left behind");
+    }
+
+    [Test]
+    public void WithoutTheHoldTheSameMergeCompletes()
+    {
+        // The hold is inert unless asked for: the same command without the variable finishes normally.
+        var r = CliProcess.Run("merge", "--base", _inputs.Sub("base"), "--delta", _inputs.Sub("delta"), "--out", _temp.Sub("out"),
+            "--max-shard-size", "256KB", "--quiet");
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Success), r.Stderr);
+        Assert.That(File.Exists(Path.Combine(_temp.Sub("out"), "SHA256SUMS")), Is.True);
     }
 }

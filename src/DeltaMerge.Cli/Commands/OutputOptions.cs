@@ -48,7 +48,7 @@ internal sealed class OutputOptions
         };
         DeltaJobResult result;
         using (var progress = new ProgressView(!ctx.Quiet && !ctx.JsonOutput))
-            result = DeltaJob.Run(options, ctx.Log, progress, ctx.Cancellation);
+            result = DeltaJob.Run(options, ctx.Log, TestHold.Wrap(progress, ctx.Cancellation), ctx.Cancellation);
         bool check = sanity != null && parse.GetValue(sanity) && result.OutputPath != null;
         if (!check || !ctx.JsonOutput) DeltaJobPrinter.Print(result, ctx.JsonOutput);
         if (check)
