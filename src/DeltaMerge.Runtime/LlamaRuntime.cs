@@ -1,5 +1,6 @@
 using DeltaMerge.Formats;
 using DeltaMerge.Pipeline.Execution;
+using DeltaMerge.Runtime.Kernels;
 using DeltaMerge.Runtime.Modules;
 using DeltaMerge.Runtime.Weights;
 using TorchSharp;
@@ -12,6 +13,10 @@ namespace DeltaMerge.Runtime;
 /// </summary>
 public sealed class LlamaRuntime : IDisposable
 {
+    /// <summary>Rows up to which a projection uses the matrix-vector kernels rather than widening for libtorch's GEMM
+    /// (measured crossover, docs/benchmarks.md).</summary>
+    public const int DecodeRowLimit = 16;
+
     private readonly LlamaModel _model;
     private bool _disposed;
 
@@ -35,6 +40,9 @@ public sealed class LlamaRuntime : IDisposable
     /// <summary>The type activations are computed in.</summary>
     public RuntimeDType ComputeDType { get; }
 
+    /// <summary>Whether projections run on the exact CPU kernels with weights as stored (else libtorch modules).</summary>
+    public bool UsesKernels => _model.Backend is not null;
+
     /// <summary>The module tree (internal: tests reach the parameters through it).</summary>
     internal LlamaModel Model => _model;
 
@@ -52,8 +60,22 @@ public sealed class LlamaRuntime : IDisposable
         var device = ComputeDevice.Resolve(options.Device);
         RuntimeDType compute = options.ComputeDType ?? (device.IsCuda ? RuntimeDType.Float16 : RuntimeDType.Float32);
         RuntimeDType weights = options.WeightDType ?? compute;
+        int threads = options.Threads ?? KernelPool.DefaultThreads;
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1, nameof(options.Threads));
+        if (options.Threads is not null) torch.set_num_threads(threads);
         using var catalog = WeightCatalog.Open(path);
-        var model = new LlamaModel(catalog.Config, TorchDTypes.ToTorch(weights), TorchDTypes.ToTorch(compute), device.Device);
+        // Float32 on the CPU: the exact kernel path on weights as stored; otherwise libtorch modules in the compute type.
+        var backend = !device.IsCuda && compute == RuntimeDType.Float32 ? new KernelBackend(threads, DecodeRowLimit) : null;
+        LlamaModel model;
+        try
+        {
+            model = new LlamaModel(catalog.Config, TorchDTypes.ToTorch(weights), TorchDTypes.ToTorch(compute), device.Device, backend);
+        }
+        catch
+        {
+            backend?.Dispose();
+            throw;
+        }
         try
         {
             WeightLoader.Load(model, catalog);

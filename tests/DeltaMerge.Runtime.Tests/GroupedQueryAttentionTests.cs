@@ -68,6 +68,13 @@ public sealed class GroupedQueryAttentionTests
     /// <summary>Rewrites the 4-head model's k/v rows as [h0, h0, h1, h1].</summary>
     private static void RepeatKvHeads(LlamaRuntime runtime, int headDim)
     {
+        foreach (var (name, weight) in runtime.Model.ResidentWeights())
+        {
+            if (!name.EndsWith("k_proj.weight", StringComparison.Ordinal) && !name.EndsWith("v_proj.weight", StringComparison.Ordinal)) continue;
+            for (int head = 3; head >= 0; head--)
+                for (int row = 0; row < headDim; row++)
+                    weight.RowBytes(head / 2 * headDim + row).CopyTo(weight.RowBytes(head * headDim + row));
+        }
         using var noGrad = torch.no_grad();
         foreach (var (name, parameter) in runtime.Model.named_parameters())
         {

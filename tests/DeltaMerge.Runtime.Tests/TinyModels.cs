@@ -27,8 +27,16 @@ internal static class TinyModels
     {
         using var noGrad = torch.no_grad();
         var parameters = runtime.Model.named_parameters().ToDictionary(p => Modules.LlamaModel.CheckpointName(p.name), p => p.parameter);
+        var resident = runtime.Model.ResidentWeights().ToDictionary(w => w.Key, w => w.Weight);
         foreach (var (tensor, row, column) in elements)
         {
+            if (resident.TryGetValue(tensor, out var weight))
+            {
+                // Zero bits are +0 in every stored float type.
+                int size = (int)(weight.Matrix.RowBytes / weight.Matrix.Columns);
+                weight.RowBytes(row).Slice(column * size, size).Clear();
+                continue;
+            }
             using var element = parameters[tensor][row, column];
             element.fill_(0);
         }

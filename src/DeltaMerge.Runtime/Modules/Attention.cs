@@ -16,15 +16,15 @@ internal sealed class Attention : torch.nn.Module
 #pragma warning restore IDE1006
     private readonly long _heads, _kvHeads, _headDim;
 
-    public Attention(LlamaConfig config, torch.ScalarType dtype, torch.Device device) : base("self_attn")
+    public Attention(LlamaConfig config, torch.ScalarType dtype, torch.Device device, KernelBackend? backend) : base("self_attn")
     {
         _heads = config.HeadCount;
         _kvHeads = config.KvHeadCount;
         _headDim = config.HeadDim;
-        q_proj = new Projection(nameof(q_proj), config.HiddenSize, _heads * _headDim, dtype, device);
-        k_proj = new Projection(nameof(k_proj), config.HiddenSize, _kvHeads * _headDim, dtype, device);
-        v_proj = new Projection(nameof(v_proj), config.HiddenSize, _kvHeads * _headDim, dtype, device);
-        o_proj = new Projection(nameof(o_proj), _heads * _headDim, config.HiddenSize, dtype, device);
+        q_proj = new Projection(nameof(q_proj), config.HiddenSize, _heads * _headDim, dtype, device, backend);
+        k_proj = new Projection(nameof(k_proj), config.HiddenSize, _kvHeads * _headDim, dtype, device, backend);
+        v_proj = new Projection(nameof(v_proj), config.HiddenSize, _kvHeads * _headDim, dtype, device, backend);
+        o_proj = new Projection(nameof(o_proj), _heads * _headDim, config.HiddenSize, dtype, device, backend);
         RegisterComponents();
     }
 

@@ -13,13 +13,14 @@ internal sealed class DecoderLayer : torch.nn.Module
 #pragma warning restore IDE1006
     private readonly int _index;
 
-    public DecoderLayer(int index, LlamaConfig config, torch.ScalarType dtype, torch.Device device) : base(index.ToString(System.Globalization.CultureInfo.InvariantCulture))
+    public DecoderLayer(int index, LlamaConfig config, torch.ScalarType dtype, torch.Device device, KernelBackend? backend) : base(index.ToString(System.Globalization.CultureInfo.InvariantCulture))
     {
         _index = index;
-        input_layernorm = new RmsNorm(nameof(input_layernorm), config.HiddenSize, config.RmsNormEps, dtype, device);
-        self_attn = new Attention(config, dtype, device);
-        post_attention_layernorm = new RmsNorm(nameof(post_attention_layernorm), config.HiddenSize, config.RmsNormEps, dtype, device);
-        mlp = new Mlp(config, dtype, device);
+        var normType = backend is null ? dtype : torch.ScalarType.Float32;  // kernel path: norms widened once at load
+        input_layernorm = new RmsNorm(nameof(input_layernorm), config.HiddenSize, config.RmsNormEps, normType, device);
+        self_attn = new Attention(config, dtype, device, backend);
+        post_attention_layernorm = new RmsNorm(nameof(post_attention_layernorm), config.HiddenSize, config.RmsNormEps, normType, device);
+        mlp = new Mlp(config, dtype, device, backend);
         RegisterComponents();
     }
 

@@ -1,4 +1,5 @@
 using TorchSharp;
+using DeltaMerge.Runtime.Weights;
 using TorchSharp.Modules;
 
 namespace DeltaMerge.Runtime.Modules;
@@ -20,16 +21,18 @@ internal sealed class LlamaModel : torch.nn.Module
 #pragma warning restore IDE1006
     private readonly RotaryEmbedding _rope;
 
-    public LlamaModel(LlamaConfig config, torch.ScalarType weightDType, torch.ScalarType computeDType, torch.Device device) : base("model")
+    /// <summary>The model's modules; with <paramref name="backend"/> (CPU, float32 compute) matrices are resident weights the kernels read as stored.</summary>
+    public LlamaModel(LlamaConfig config, torch.ScalarType weightDType, torch.ScalarType computeDType, torch.Device device, KernelBackend? backend) : base("model")
     {
         Config = config;
         ComputeDType = computeDType;
         Device = device;
-        embed_tokens = new TokenEmbedding(config.VocabSize, config.HiddenSize, weightDType, device);
+        Backend = backend;
+        embed_tokens = new TokenEmbedding(config.VocabSize, config.HiddenSize, weightDType, device, resident: backend is not null);
         layers = new ModuleList<DecoderLayer>();
-        for (int i = 0; i < config.LayerCount; i++) layers.Add(new DecoderLayer(i, config, weightDType, device));
-        norm = new RmsNorm(nameof(norm), config.HiddenSize, config.RmsNormEps, weightDType, device);
-        lm_head = new Projection(nameof(lm_head), config.HiddenSize, config.VocabSize, weightDType, device);
+        for (int i = 0; i < config.LayerCount; i++) layers.Add(new DecoderLayer(i, config, weightDType, device, backend));
+        norm = new RmsNorm(nameof(norm), config.HiddenSize, config.RmsNormEps, backend is null ? weightDType : torch.ScalarType.Float32, device);
+        lm_head = new Projection(nameof(lm_head), config.HiddenSize, config.VocabSize, weightDType, device, backend);
         RegisterComponents();
         _rope = new RotaryEmbedding(config.HeadDim, config.RopeTheta, config.MaxPositions, device);
     }
@@ -39,6 +42,14 @@ internal sealed class LlamaModel : torch.nn.Module
     public torch.ScalarType ComputeDType { get; }
 
     public torch.Device Device { get; }
+
+    /// <summary>The kernel path's shared state, or null on the libtorch path.</summary>
+    public KernelBackend? Backend { get; }
+
+    /// <summary>The kernel path's weights by checkpoint key (tests edit them in memory as they edit parameters).</summary>
+    internal IEnumerable<(string Key, ResidentWeight Weight)> ResidentWeights() =>
+        named_modules().Where(m => m.module is IResidentWeighted { Resident: not null })
+            .Select(m => (CheckpointName(m.name + ".weight"), ((IResidentWeighted)m.module).Resident!));
 
     /// <summary>The checkpoint key (Hugging Face name) of one of this module's parameters.</summary>
     public static string CheckpointName(string parameterName) =>
@@ -67,7 +78,7 @@ internal sealed class LlamaModel : torch.nn.Module
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();   // catches anything a module forgets
         using var idTensor = torch.tensor(tokens, device: Device);
-        var x = embed_tokens.Forward(idTensor, ComputeDType);
+        var x = embed_tokens.Forward(tokens, idTensor, ComputeDType);
         foreach (var layer in layers)
         {
             using var input = x;
@@ -83,7 +94,11 @@ internal sealed class LlamaModel : torch.nn.Module
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _rope.Dispose();
+        if (disposing)
+        {
+            _rope.Dispose();
+            Backend?.Dispose();
+        }
         base.Dispose(disposing);
     }
 }

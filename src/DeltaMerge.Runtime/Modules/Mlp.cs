@@ -11,11 +11,11 @@ internal sealed class Mlp : torch.nn.Module
     private readonly Projection down_proj;
 #pragma warning restore IDE1006
 
-    public Mlp(LlamaConfig config, torch.ScalarType dtype, torch.Device device) : base("mlp")
+    public Mlp(LlamaConfig config, torch.ScalarType dtype, torch.Device device, KernelBackend? backend) : base("mlp")
     {
-        gate_proj = new Projection(nameof(gate_proj), config.HiddenSize, config.IntermediateSize, dtype, device);
-        up_proj = new Projection(nameof(up_proj), config.HiddenSize, config.IntermediateSize, dtype, device);
-        down_proj = new Projection(nameof(down_proj), config.IntermediateSize, config.HiddenSize, dtype, device);
+        gate_proj = new Projection(nameof(gate_proj), config.HiddenSize, config.IntermediateSize, dtype, device, backend);
+        up_proj = new Projection(nameof(up_proj), config.HiddenSize, config.IntermediateSize, dtype, device, backend);
+        down_proj = new Projection(nameof(down_proj), config.IntermediateSize, config.HiddenSize, dtype, device, backend);
         RegisterComponents();
     }
 

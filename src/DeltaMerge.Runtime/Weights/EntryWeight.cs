@@ -1,4 +1,5 @@
 using DeltaMerge.Formats;
+using DeltaMerge.Runtime.Kernels;
 
 namespace DeltaMerge.Runtime.Weights;
 
@@ -31,5 +32,20 @@ internal sealed class EntryWeight : WeightSource
         }
         if (at != destination.Length)
             throw new InvalidOperationException($"{Name}: the gather gave {at} bytes for {rows} rows, expected {destination.Length}.");
+    }
+
+    public override unsafe ResidentWeight MakeResident(MappedFiles maps)
+    {
+        WeightType type = DType switch
+        {
+            DType.F32 => WeightType.F32,
+            DType.F16 => WeightType.F16,
+            DType.BF16 => WeightType.BF16,
+            _ => throw new ModelLoadException(ModelLoadErrorKind.UnsupportedTensorType,
+                $"stored as {DType}; supported are F32, F16 and BF16 (and Q8_0 in GGUF).", FilePath, Name),
+        };
+        if (_entry.Gather is not null) return ResidentWeight.Copied(this, type);  // rows spread over parts: gather once
+        var (rows, columns) = MatrixSize;
+        return ResidentWeight.InPlace(Name, new WeightMatrix(maps.Pointer(FilePath, _entry.Offset, _entry.ByteLength), type, rows, columns));
     }
 }

@@ -4,6 +4,7 @@ using DeltaMerge.Formats;
 using DeltaMerge.Formats.Gguf;
 using DeltaMerge.Formats.IO;
 using DeltaMerge.Formats.Naming;
+using DeltaMerge.Runtime.Kernels;
 
 namespace DeltaMerge.Runtime.Weights;
 
@@ -47,5 +48,22 @@ internal sealed class GgufWeight : WeightSource
         {
             if (rented != null) ArrayPool<byte>.Shared.Return(rented);
         }
+    }
+
+    public override unsafe ResidentWeight MakeResident(MappedFiles maps)
+    {
+        WeightType type = _info.Type switch
+        {
+            GgmlType.F32 => WeightType.F32,
+            GgmlType.F16 => WeightType.F16,
+            GgmlType.BF16 => WeightType.BF16,
+            GgmlType.Q8_0 => WeightType.Q8_0,
+            _ => throw new ModelLoadException(ModelLoadErrorKind.UnsupportedTensorType,
+                $"stored as {GgmlTypeInfo.Describe(_info.Type)}; supported are F32, F16, BF16 and Q8_0.", FilePath, Name),
+        };
+        var (rows, columns) = MatrixSize;
+        // q/k rows stay in llama.cpp's order in the file; the row map reads them in Hugging Face order.
+        int[]? rowMap = _toHf is null ? null : Enumerable.Range(0, rows).Select(_toHf.SourceRowFor).ToArray();
+        return ResidentWeight.InPlace(Name, new WeightMatrix(maps.Pointer(FilePath, _info.Offset, _info.ByteLength), type, rows, columns, rowMap));
     }
 }

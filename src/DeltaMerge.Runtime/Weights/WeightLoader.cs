@@ -13,7 +13,7 @@ internal static class WeightLoader
 {
     private const long ChunkBytes = 32L << 20;
 
-    /// <summary>Checks every weight exists with the right shape and type, then fills them.</summary>
+    /// <summary>Checks every weight exists with the right shape and type, then fills the parameters and binds the resident weights (kernel path).</summary>
     /// <exception cref="ModelLoadException"><see cref="ModelLoadErrorKind.MissingTensor"/>, <see cref="ModelLoadErrorKind.ShapeMismatch"/>,
     /// <see cref="ModelLoadErrorKind.UnsupportedTensorType"/>.</exception>
     public static void Load(LlamaModel model, WeightCatalog catalog)
@@ -23,19 +23,33 @@ internal static class WeightLoader
         foreach (var (name, parameter) in model.named_parameters())
         {
             string key = LlamaModel.CheckpointName(name);
-            if (!catalog.Weights.TryGetValue(key, out var source))
-                throw new ModelLoadException(ModelLoadErrorKind.MissingTensor,
-                    $"the model needs it with shape {TensorEntry.FormatShape(parameter.shape)}, but the checkpoint does not have it.", catalog.Source, key);
-            if (!source.Shape.SequenceEqual(parameter.shape))
-                throw new ModelLoadException(ModelLoadErrorKind.ShapeMismatch,
-                    $"the config implies shape {TensorEntry.FormatShape(parameter.shape)}, the checkpoint has {TensorEntry.FormatShape(source.Shape)}.", source.FilePath, key);
+            var source = Find(catalog, key, parameter.shape);
             if (!TorchDTypes.TryToTorch(source.DType, out _))
                 throw new ModelLoadException(ModelLoadErrorKind.UnsupportedTensorType,
                     $"stored as {source.DType}; supported are F32, F16 and BF16 (and Q8_0 in GGUF).", source.FilePath, key);
             plan.Add((parameter, source));
         }
+        var resident = new List<(IResidentWeighted Module, WeightSource Source)>();
+        foreach (var (name, module) in model.named_modules())
+        {
+            if (module is not IResidentWeighted { UsesResidentWeight: true } weighted) continue;
+            resident.Add((weighted, Find(catalog, LlamaModel.CheckpointName(name + ".weight"), weighted.WeightShape)));
+        }
         using var noGrad = torch.no_grad();
         foreach (var (target, source) in plan) Fill(target, source);
+        foreach (var (module, source) in resident) module.Bind(model.Backend!.MakeResident(source));
+    }
+
+    /// <summary>The checkpoint's weight <paramref name="key"/>, checked to have <paramref name="shape"/>.</summary>
+    private static WeightSource Find(WeightCatalog catalog, string key, long[] shape)
+    {
+        if (!catalog.Weights.TryGetValue(key, out var source))
+            throw new ModelLoadException(ModelLoadErrorKind.MissingTensor,
+                $"the model needs it with shape {TensorEntry.FormatShape(shape)}, but the checkpoint does not have it.", catalog.Source, key);
+        if (!source.Shape.SequenceEqual(shape))
+            throw new ModelLoadException(ModelLoadErrorKind.ShapeMismatch,
+                $"the config implies shape {TensorEntry.FormatShape(shape)}, the checkpoint has {TensorEntry.FormatShape(source.Shape)}.", source.FilePath, key);
+        return source;
     }
 
     private static void Fill(torch.Tensor target, WeightSource source)

@@ -39,4 +39,11 @@ internal abstract class WeightSource
 
     /// <summary>Fills <paramref name="destination"/> (rows × <see cref="RowBytes"/>) with rows [start, start + rows).</summary>
     public abstract void ReadRows(long start, long rows, Span<byte> destination);
+
+    /// <summary>The weight in memory as stored, for the kernels: in place in <paramref name="maps"/> where the layout allows, else copied.</summary>
+    /// <exception cref="ModelLoadException"><see cref="ModelLoadErrorKind.UnsupportedTensorType"/>: the kernels do not read this type.</exception>
+    public abstract ResidentWeight MakeResident(MappedFiles maps);
+
+    /// <summary>Rows and columns as the kernels take them.</summary>
+    private protected (int Rows, int Columns) MatrixSize => (checked((int)Rows), checked((int)RowElements));
 }
