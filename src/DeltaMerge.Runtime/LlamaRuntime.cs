@@ -111,6 +111,19 @@ public sealed class LlamaRuntime : IDisposable
     }
 
     /// <summary>
+    /// One decode step for several sequences at once: token <paramref name="ids"/>[b] continues
+    /// <paramref name="caches"/>[b]. Returns float32 logits [B, vocab] (the caller disposes them); each cache grows by one.
+    /// Row b is bit-identical to what a one-token <see cref="Forward"/> of that sequence alone returns.
+    /// </summary>
+    /// <exception cref="ModelLoadException"><see cref="ModelLoadErrorKind.ContextTooLong"/> when a sequence is at max positions.</exception>
+    /// <exception cref="ArgumentException">Counts differ, a cache appears twice, or an id is outside the vocabulary.</exception>
+    public torch.Tensor ForwardStep(ReadOnlySpan<int> ids, IReadOnlyList<KvCache> caches)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _model.ForwardStep(ids, caches);
+    }
+
+    /// <summary>
     /// Greedy decoding: runs the prompt, then appends the argmax token <paramref name="maxNewTokens"/> times (stopping
     /// after <paramref name="stopToken"/> when given), using a KV cache. Returns the new tokens.
     /// </summary>

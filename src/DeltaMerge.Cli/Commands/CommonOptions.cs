@@ -91,4 +91,19 @@ internal static class CommonOptions
     };
 
     public static Option<bool> DryRun() => new("--dry-run") { Description = "Check the inputs and print the plan (tensors, shapes, shards) without reading tensor data or writing anything." };
+
+    /// <summary>--threads: threads for the CPU kernels and libtorch (default: the machine's logical processors).</summary>
+    public static Option<int?> Threads() => new("--threads")
+    {
+        HelpName = "N",
+        Description = "Threads for inference on the CPU (default: all logical processors).",
+    };
+
+    /// <summary>The --threads value, checked.</summary>
+    public static int? ThreadsValue(ParseResult parse, Option<int?> option) => parse.GetValue(option) switch
+    {
+        null => null,
+        < 1 and var n => throw new UsageException($"--threads must be at least 1, got {n}."),
+        var n => n,
+    };
 }

@@ -36,6 +36,7 @@ internal static class DeltaJobCommand
         var secondarySums = CommonOptions.Checksums($"--{secondary.Side}-checksums", secondary.Side);
         var output = new OutputOptions(dtypeHelp);
         var sanity = new Option<bool>("--sanity") { Description = "After the merge, load the result and run one built-in zero-shot prompt for each of four MT-LLaMA task formats." };
+        var threads = CommonOptions.Threads();
         // Options appear in help in the order users think of them: base first.
         var command = new Command(name, description);
         foreach (var option in operation == TensorOperation.Add
@@ -43,14 +44,18 @@ internal static class DeltaJobCommand
                      : [secondaryPath, primaryPath, secondarySums, primarySums])
             command.Options.Add(option);
         output.AddTo(command);
-        if (operation == TensorOperation.Add) command.Options.Add(sanity);
+        if (operation == TensorOperation.Add)
+        {
+            command.Options.Add(sanity);
+            command.Options.Add(threads);
+        }
         command.SetAction(parse => CommandRunner.Run(parse, global, output.Json, ctx => output.Run(parse, ctx, new DeltaJobOptions
         {
             Operation = operation,
             Primary = new InputSpec(primary.Side, parse.GetValue(primaryPath)!, parse.GetValue(primarySums) ?? []),
             Secondary = new InputSpec(secondary.Side, parse.GetValue(secondaryPath)!, parse.GetValue(secondarySums) ?? []),
             OutputPath = "",
-        }, operation == TensorOperation.Add ? sanity : null)));
+        }, operation == TensorOperation.Add ? (sanity, threads) : null)));
         return command;
     }
 }

@@ -72,7 +72,7 @@ internal static class DemoCommand
         Say($"3. verify {outPath}: {(verification.Ok ? "OK" : "FAILED")} ({verification.Files.Count} files re-hashed, {verification.TensorCount} tensors, index consistent)");
         foreach (var p in verification.Problems) Say($"   problem: {p.Kind}: {p.Message}");
         Say("4. Loaded the merged model in the bundled TorchSharp runtime; MT-LLaMA's four zero-shot formats (random weights, so the answers are noise):");
-        var sanity = SanityPrinter.Run(outPath, device, ctx);
+        var sanity = SanityPrinter.Run(outPath, device, threads: null, ctx);
         Say(string.Create(CultureInfo.InvariantCulture, $"Done in {clock.Elapsed.TotalSeconds:F1} s.{(kept ? $" Files kept in {root}." : " (temporary files removed; use --dir DIR to keep them)")}"));
         if (ctx.JsonOutput)
             CommandRunner.WriteJson(new { Status = verification.Ok ? "ok" : "failed", Directory = kept ? root : null, Report = r, Verification = new { verification.Ok, verification.Problems }, Sanity = SanityPrinter.Json(sanity) });

@@ -25,8 +25,8 @@ internal sealed class EvalOptionsCli
     public Option<bool> Resume { get; } = new("--resume") { Description = "Continue from the predictions.jsonl already in the output (checked against the task, mode and data)." };
     public Option<int> BatchSize { get; } = new("--batch-size")
     {
-        Description = "Accepted for compatibility; examples are decoded one at a time (unbatched greedy, which is what the authors' padded batches compute), so outputs do not depend on it.",
-        DefaultValueFactory = _ => 1,
+        Description = "Generate mode: examples decoded together, each with its own KV cache (default 8). Outputs are identical for every batch size; memory grows with it.",
+        DefaultValueFactory = _ => EvalOptions.DefaultBatchSize,
     };
     public Option<bool> Force { get; } = new("--force") { Description = "Start over when the output already holds predictions.jsonl (they are deleted)." };
 

@@ -13,8 +13,9 @@ internal sealed class ModelOptions
     public Option<string?> Compute { get; } = new("--compute")
     {
         HelpName = "f32|f16|bf16",
-        Description = "Compute type (default: float32 on the CPU, float16 on CUDA). 16-bit compute is faster on the CPU but no longer matches the float32 reference exactly.",
+        Description = "Compute type (default: float32 on the CPU — exact, weights read as stored by the decode kernels — float16 on CUDA). f16/bf16 use libtorch's 16-bit kernels and no longer match the float32 reference exactly.",
     };
+    public Option<int?> Threads { get; } = CommonOptions.Threads();
     public Option<int> MaxNewTokens { get; } = new("--max-new-tokens") { Description = "Most tokens to generate.", DefaultValueFactory = _ => 64 };
     public Option<float> Temperature { get; } = new("--temperature") { Description = "0 (default) decodes greedily; above 0 samples.", DefaultValueFactory = _ => 0f };
     public Option<float> TopP { get; } = new("--top-p") { Description = "Nucleus sampling: keep the most likely tokens up to this total probability.", DefaultValueFactory = _ => 1f };
@@ -28,6 +29,7 @@ internal sealed class ModelOptions
         command.Options.Add(Model);
         command.Options.Add(Device);
         command.Options.Add(Compute);
+        command.Options.Add(Threads);
     }
 
     public void AddSamplingTo(Command command)
@@ -46,7 +48,13 @@ internal sealed class ModelOptions
             var other => throw new UsageException($"--compute '{other}' is not supported: expected f32, f16 or bf16."),
         };
         // 16-bit compute keeps the weights in that type too (one conversion at load, none per token).
-        var options = new RuntimeOptions { Device = parse.GetValue(Device), ComputeDType = compute, WeightDType = compute is RuntimeDType.Float32 or null ? null : compute };
+        var options = new RuntimeOptions
+        {
+            Device = parse.GetValue(Device),
+            ComputeDType = compute,
+            WeightDType = compute is RuntimeDType.Float32 or null ? null : compute,
+            Threads = CommonOptions.ThreadsValue(parse, Threads),
+        };
         return ModelSession.Open(parse.GetValue(Model)!, options);
     }
 

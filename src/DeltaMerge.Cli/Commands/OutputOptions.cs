@@ -28,7 +28,7 @@ internal sealed class OutputOptions
     }
 
     /// <summary>Completes <paramref name="job"/> (operation and inputs set) with the output options; runs it and prints the outcome.</summary>
-    public int Run(ParseResult parse, CommandRunner.Context ctx, DeltaJobOptions job, Option<bool>? sanity = null)
+    public int Run(ParseResult parse, CommandRunner.Context ctx, DeltaJobOptions job, (Option<bool> Check, Option<int?> Threads)? sanity = null)
     {
         string output = parse.GetValue(_out)!;
         var format = CommonOptions.ResolveFormat(parse.GetValue(_format), output);
@@ -49,11 +49,11 @@ internal sealed class OutputOptions
         DeltaJobResult result;
         using (var progress = new ProgressView(!ctx.Quiet && !ctx.JsonOutput))
             result = DeltaJob.Run(options, ctx.Log, TestHold.Wrap(progress, ctx.Cancellation), ctx.Cancellation);
-        bool check = sanity != null && parse.GetValue(sanity) && result.OutputPath != null;
+        bool check = sanity is { } s && parse.GetValue(s.Check) && result.OutputPath != null;
         if (!check || !ctx.JsonOutput) DeltaJobPrinter.Print(result, ctx.JsonOutput);
         if (check)
         {
-            var outcomes = SanityPrinter.Run(result.OutputPath!, options.Device, ctx);
+            var outcomes = SanityPrinter.Run(result.OutputPath!, options.Device, CommonOptions.ThreadsValue(parse, sanity!.Value.Threads), ctx);
             if (ctx.JsonOutput)
                 CommandRunner.WriteJson(new { Status = "ok", Output = result.OutputPath, Report = result.Report, Sanity = SanityPrinter.Json(outcomes) });
         }

@@ -8,10 +8,10 @@ namespace DeltaMerge.Cli.Commands;
 /// <summary>Loads a just-written model and runs the four built-in MT-LLaMA prompts (<c>merge --sanity</c>, <c>demo</c>).</summary>
 internal static class SanityPrinter
 {
-    public static IReadOnlyList<SanityCheck.Outcome> Run(string modelPath, DeviceChoice device, CommandRunner.Context ctx)
+    public static IReadOnlyList<SanityCheck.Outcome> Run(string modelPath, DeviceChoice device, int? threads, CommandRunner.Context ctx)
     {
         ctx.Log.Information("Sanity check: loading {Path}", modelPath);
-        using var session = ModelSession.Open(modelPath, new RuntimeOptions { Device = device });
+        using var session = ModelSession.Open(modelPath, new RuntimeOptions { Device = device, Threads = threads });
         var outcomes = SanityCheck.Run(session, ctx.Cancellation);
         if (!ctx.JsonOutput)
             foreach (var o in outcomes)

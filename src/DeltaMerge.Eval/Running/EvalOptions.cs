@@ -21,11 +21,14 @@ public sealed record EvalOptions
     /// <summary>Continue from an existing predictions.jsonl in the output directory instead of starting over.</summary>
     public bool Resume { get; init; }
 
+    /// <summary>Default <see cref="BatchSize"/> (measured, docs/benchmarks.md).</summary>
+    public const int DefaultBatchSize = 8;
+
     /// <summary>
-    /// Accepted for the command line; examples are decoded one at a time (greedy, unbatched), which is what the authors'
-    /// left-padded batches compute, so the value does not change any output.
+    /// Generate mode: examples decoded together (each its own KV cache and position; a finished one's slot takes the
+    /// next example). Outputs do not depend on it; memory grows with it (one KV cache per slot).
     /// </summary>
-    public int BatchSize { get; init; } = 1;
+    public int BatchSize { get; init; } = DefaultBatchSize;
 
     /// <summary>Most generated tokens (64).</summary>
     public int MaxNewTokens { get; init; } = AuthorsMaxNewTokens;

@@ -11,9 +11,10 @@ using DeltaMerge.Runtime.Generation;
 namespace DeltaMerge.Eval.Running;
 
 /// <summary>
-/// Runs one task on a loaded model and writes predictions.jsonl (as it goes), metrics.json and report.md.
-/// Examples are processed one at a time: greedy decoding of each prompt alone is what the authors' left-padded
-/// batches compute, so <see cref="EvalOptions.BatchSize"/> does not change any output.
+/// Runs one task on a loaded model and writes predictions.jsonl (as it goes, in example order), metrics.json and
+/// report.md. Generate mode decodes up to <see cref="EvalOptions.BatchSize"/> examples at once, each with its own KV
+/// cache and position (what the authors' left-padded batches compute); each example's greedy tokens are the same for
+/// every batch size.
 /// </summary>
 public sealed class EvalRunner
 {
@@ -56,27 +57,41 @@ public sealed class EvalRunner
         progress?.Report((records.Count, total));
         using (var writer = new StreamWriter(predictionsPath, append: true, new UTF8Encoding(false)))
         {
-            for (int i = records.Count; i < total; i++)
+            void Write(PredictionRecord record)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                EvalExample example = data.Examples[i];
-                string prompt = spec.Prompt(example);
-                List<int> ids = tokens.Encode(prompt, spec.IsQa ? options.MaxQaPromptTokens : null);
-                PredictionRecord record;
-                if (options.Mode == EvalMode.Generate)
-                {
-                    var result = _session.Generator.Generate(ids, generation, null, tokens.Skip, cancellationToken);
-                    record = ScoreOutput(spec, example, prompt, tokens.OutputText(ids, result.Tokens, spec.IsQa));
-                }
-                else
-                {
-                    record = ScoreRank(spec, example, prompt, Rank(ids, spec.RankOptions(example)));
-                }
                 writer.Write(PredictionsFile.ToLine(record));
                 writer.Write('\n');
                 writer.Flush();
                 records.Add(record);
                 progress?.Report((records.Count, total));
+            }
+
+            int first = records.Count;
+            var examples = Enumerable.Range(first, total - first).Select(i => data.Examples[i]).ToList();
+            var prompts = examples.Select(spec.Prompt).ToList();
+            var ids = prompts.Select(p => tokens.Encode(p, spec.IsQa ? options.MaxQaPromptTokens : null)).ToList();
+            if (options.Mode == EvalMode.Generate)
+            {
+                // Sequences finish out of order; predictions are written in example order, as soon as the next is done.
+                var done = new Dictionary<int, PredictionRecord>();
+                int written = 0;
+                _session.Generator.GenerateBatch(ids, generation, options.BatchSize, (k, result) =>
+                {
+                    done[k] = ScoreOutput(spec, examples[k], prompts[k], tokens.OutputText(ids[k], result.Tokens, spec.IsQa));
+                    while (done.Remove(written, out var record))
+                    {
+                        Write(record);
+                        written++;
+                    }
+                }, tokens.Skip, cancellationToken);
+            }
+            else
+            {
+                for (int k = 0; k < examples.Count; k++)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    Write(ScoreRank(spec, examples[k], prompts[k], Rank(ids[k], spec.RankOptions(examples[k]))));
+                }
             }
         }
 
@@ -107,32 +122,17 @@ public sealed class EvalRunner
     /// <summary>
     /// T0-style rank classification: for each option o, score(o) = sum over o's tokens t_j of log P(t_j | prompt ids,
     /// t_1..t_{j-1}), where o's tokens are tokenizer.Encode(o) without BOS (SentencePiece's dummy prefix makes them read
-    /// as " o" after the prompt). Unnormalised sum; the highest wins, ties to the first.
+    /// as " o" after the prompt). Unnormalised sum; the highest wins, ties to the first. The prompt runs once; every
+    /// option continues from its KV state.
     /// </summary>
     public int Rank(IReadOnlyList<int> promptIds, IReadOnlyList<string> options)
     {
+        var scores = Scorer.ContinuationLogLikelihoods(_session.Runtime, promptIds,
+            options.Select(o => _session.Tokenizer.Encode(o, addBos: false)).ToList());
         int best = 0;
-        double bestScore = double.NegativeInfinity;
-        for (int k = 0; k < options.Count; k++)
-        {
-            IReadOnlyList<int> option = _session.Tokenizer.Encode(options[k], addBos: false);
-            double score = OptionLogLikelihood(promptIds, option);
-            if (score > bestScore)
-            {
-                bestScore = score;
-                best = k;
-            }
-        }
+        for (int k = 1; k < scores.Count; k++)
+            if (scores[k] > scores[best]) best = k;
         return best;
-    }
-
-    private double OptionLogLikelihood(IReadOnlyList<int> promptIds, IReadOnlyList<int> option)
-    {
-        if (option.Count == 0) return 0;
-        var sequence = new List<int>(promptIds);
-        sequence.AddRange(option);
-        double[] logProbs = Scorer.LogProbs(_session.Runtime, sequence);
-        return logProbs.AsSpan(logProbs.Length - option.Count).ToArray().Sum();
     }
 
     private static IEnumerable<PredictionRecord> Resume(TaskSpec spec, EvalDataset data, EvalOptions options, string dir, string predictionsPath, int total)

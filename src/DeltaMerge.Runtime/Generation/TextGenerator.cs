@@ -1,13 +1,13 @@
-using System.Diagnostics;
-using System.Text;
 using DeltaMerge.Tokenization;
 using TorchSharp;
 
 namespace DeltaMerge.Runtime.Generation;
 
 /// <summary>
-/// Generates text with a loaded model and its tokenizer: runs the prompt once into a KV cache, then one token at a
-/// time, streaming each text piece as soon as it is complete (never half a UTF-8 character).
+/// Generates text with a loaded model and its tokenizer: runs each prompt once into its own KV cache, then one token
+/// at a time, streaming text pieces as soon as they are complete (never half a UTF-8 character). Several sequences
+/// can be decoded together: each step then reads the weights once for all of them, and a slot is refilled with the
+/// next prompt as soon as its sequence stops. Every sequence gets the same tokens as it would alone.
 /// </summary>
 public sealed class TextGenerator
 {
@@ -36,89 +36,80 @@ public sealed class TextGenerator
         IReadOnlySet<int>? skip = null, CancellationToken cancellationToken = default)
     {
         if (promptIds.Count == 0) throw new ArgumentException("The prompt has no tokens.", nameof(promptIds));
+        GenerationResult? result = null;
+        Run([promptIds], options, 1, (_, r) => result = r, skip, onText, cancellationToken);
+        return result!;
+    }
+
+    /// <summary>
+    /// Generates after each of <paramref name="prompts"/>, up to <paramref name="batchSize"/> at a time, calling
+    /// <paramref name="onResult"/>(index, result) as each finishes (not necessarily in order).
+    /// </summary>
+    /// <exception cref="ArgumentException">An empty prompt or a batch size below 1.</exception>
+    public void GenerateBatch(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options, int batchSize,
+        Action<int, GenerationResult> onResult, IReadOnlySet<int>? skip = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        if (prompts.Any(p => p.Count == 0)) throw new ArgumentException("A prompt has no tokens.", nameof(prompts));
+        Run(prompts, options, batchSize, onResult, skip, null, cancellationToken);
+    }
+
+    private void Run(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options, int batchSize, Action<int, GenerationResult> onResult,
+        IReadOnlySet<int>? skip, Action<string>? onText, CancellationToken cancellationToken)
+    {
         skip ??= new HashSet<int> { _tokenizer.BosId, _tokenizer.EosId };
-        var stopIds = options.StopTokenIds.Count > 0 ? options.StopTokenIds : [_tokenizer.EosId];
-        var sampler = new Sampler(options);
-        var decoder = _tokenizer.CreateDecoder(skip);
-        var history = new List<int>(promptIds);
-        var generated = new List<int>();
-        var text = new StringBuilder();
-        int streamed = 0;
-        var reason = StopReason.MaxTokens;
-        var clock = Stopwatch.StartNew();
-        double prefill = 0;
-
-        using var cache = _runtime.NewCache();
-        int[] next = [.. promptIds];
-        while (generated.Count < options.MaxNewTokens)
+        var spareCaches = new Stack<KvCache>();
+        var active = new List<SequenceState>(batchSize);
+        int next = 0;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            // A prompt longer than the context is an error (the runtime says so); a generation that fills it just ends.
-            if (generated.Count > 0 && cache.Length + next.Length > cache.MaxLength)
+            while (next < prompts.Count || active.Count > 0)
             {
-                reason = StopReason.ContextFull;
-                break;
-            }
-            float[] row;
-            using (var logits = _runtime.Forward(next, cache, lastOnly: true))
-            using (var last = logits[0])
-            using (var cpu = last.to(torch.CPU))
-                row = cpu.data<float>().ToArray();
-            if (generated.Count == 0) prefill = clock.Elapsed.TotalSeconds;
-            int token = sampler.Next(row, history);
-            generated.Add(token);
-            history.Add(token);
-            if (stopIds.Contains(token))
-            {
-                reason = StopReason.StopToken;
-                break;
-            }
-            text.Append(decoder.Push(token));
-            if (FindStop(text, options.StopStrings) is int cut)
-            {
-                text.Length = cut;
-                reason = StopReason.StopString;
-                break;
-            }
-            // Hold back text that could still become a stop string, stream the rest.
-            int safe = text.Length - LongestStopPrefixSuffix(text, options.StopStrings);
-            if (safe > streamed)
-            {
-                onText?.Invoke(text.ToString(streamed, safe - streamed));
-                streamed = safe;
-            }
-            next = [token];
-        }
-        if (reason != StopReason.StopString) text.Append(decoder.Flush());
-        if (text.Length > streamed) onText?.Invoke(text.ToString(streamed, text.Length - streamed));
-        return new GenerationResult([.. promptIds], generated, text.ToString(), reason, prefill, clock.Elapsed.TotalSeconds - prefill);
-    }
-
-    private static int? FindStop(StringBuilder text, IReadOnlyList<string> stops)
-    {
-        if (stops.Count == 0) return null;
-        string s = text.ToString();
-        int? first = null;
-        foreach (string stop in stops)
-        {
-            if (stop.Length == 0) continue;
-            int at = s.IndexOf(stop, StringComparison.Ordinal);
-            if (at >= 0 && (first == null || at < first)) first = at;
-        }
-        return first;
-    }
-
-    /// <summary>Length of the longest end of <paramref name="text"/> that is a proper prefix of a stop string.</summary>
-    private static int LongestStopPrefixSuffix(StringBuilder text, IReadOnlyList<string> stops)
-    {
-        int best = 0;
-        foreach (string stop in stops)
-            for (int n = Math.Min(stop.Length - 1, text.Length); n > best; n--)
-                if (text.ToString(text.Length - n, n) == stop[..n])
+                cancellationToken.ThrowIfCancellationRequested();
+                // Fill free slots: each new sequence runs its prompt alone (prefill), which also gives its first token.
+                while (active.Count < batchSize && next < prompts.Count)
                 {
-                    best = n;
-                    break;
+                    var cache = spareCaches.Count > 0 ? spareCaches.Pop() : _runtime.NewCache();
+                    cache.Clear();
+                    var state = new SequenceState(next, prompts[next], cache, options, _tokenizer, skip, onText);
+                    next++;
+                    if (!state.Finished)
+                    {
+                        using var logits = _runtime.Forward(state.Prompt is int[] ids ? ids : [.. state.Prompt], cache, lastOnly: true);
+                        Accept(state, logits, 0);
+                    }
+                    if (Retire(state, onResult, spareCaches)) continue;
+                    active.Add(state);
                 }
-        return best;
+                foreach (var s in active) s.CheckRoom();
+                active.RemoveAll(s => Retire(s, onResult, spareCaches));
+                if (active.Count == 0) continue;
+                int[] tokens = active.Select(s => s.LastToken).ToArray();
+                using (var logits = _runtime.ForwardStep(tokens, active.Select(s => s.Cache).ToArray()))
+                    for (int b = 0; b < active.Count; b++) Accept(active[b], logits, b);
+                active.RemoveAll(s => Retire(s, onResult, spareCaches));
+            }
+        }
+        finally
+        {
+            foreach (var s in active) s.Cache.Dispose();
+            foreach (var c in spareCaches) c.Dispose();
+        }
+    }
+
+    private static void Accept(SequenceState state, torch.Tensor logits, int row)
+    {
+        using var selected = logits[row];
+        using var cpu = selected.to(torch.CPU);
+        state.Accept(cpu.data<float>().ToArray());
+    }
+
+    /// <summary>Reports a finished sequence and keeps its cache for the next one; false while it runs.</summary>
+    private static bool Retire(SequenceState state, Action<int, GenerationResult> onResult, Stack<KvCache> spareCaches)
+    {
+        if (!state.Finished) return false;
+        spareCaches.Push(state.Cache);
+        onResult(state.Index, state.Result());
+        return true;
     }
 }

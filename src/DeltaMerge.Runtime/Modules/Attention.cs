@@ -31,10 +31,52 @@ internal sealed class Attention : torch.nn.Module
     /// <summary><paramref name="x"/> [T, hidden] for positions cache.Length.. ; appends this layer's keys/values to the cache.</summary>
     public torch.Tensor Forward(torch.Tensor x, RotaryEmbedding rope, KvCache cache, int layer)
     {
-        long t = x.shape[0], start = cache.Length;
-        using var q = Heads(q_proj, x, _heads, rope, start);
-        using var k = Heads(k_proj, x, _kvHeads, rope, start);
-        using var v = Heads(v_proj, x, _kvHeads, rope: null, start);
+        using var q = q_proj.Forward(x);
+        using var k = k_proj.Forward(x);
+        using var v = v_proj.Forward(x);
+        using var merged = Attend(q, k, v, rope, cache, layer);
+        return o_proj.Forward(merged);
+    }
+
+    /// <summary>
+    /// One new token for each of several sequences: <paramref name="x"/> [B, hidden], row b continuing
+    /// <paramref name="caches"/>[b]. The projections run on all rows at once; attention runs per sequence on its own
+    /// cache, with exactly the operations of a one-token <see cref="Forward"/>.
+    /// </summary>
+    public torch.Tensor ForwardStep(torch.Tensor x, RotaryEmbedding rope, IReadOnlyList<KvCache> caches, int layer)
+    {
+        using var q = q_proj.Forward(x);
+        using var k = k_proj.Forward(x);
+        using var v = v_proj.Forward(x);
+        var contexts = new torch.Tensor[caches.Count];
+        try
+        {
+            for (int b = 0; b < caches.Count; b++)
+            {
+                using var qb = q.narrow(0, b, 1);
+                using var kb = k.narrow(0, b, 1);
+                using var vb = v.narrow(0, b, 1);
+                contexts[b] = Attend(qb, kb, vb, rope, caches[b], layer);
+            }
+            using var merged = torch.cat(contexts, 0);
+            return o_proj.Forward(merged);
+        }
+        finally
+        {
+            foreach (var c in contexts) c?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Attention of projected rows q, k, v [T, n·d] at positions cache.Length.. (rotary applied here; keys/values
+    /// appended to the cache): the context [T, heads·d] before o_proj.
+    /// </summary>
+    private torch.Tensor Attend(torch.Tensor qProjected, torch.Tensor kProjected, torch.Tensor vProjected, RotaryEmbedding rope, KvCache cache, int layer)
+    {
+        long t = qProjected.shape[0], start = cache.Length;
+        using var q = Heads(qProjected, _heads, rope, start);
+        using var k = Heads(kProjected, _kvHeads, rope, start);
+        using var v = Heads(vProjected, _kvHeads, rope: null, start);
         var (allKeys, allValues) = cache.Append(layer, k, v);
         using var keys = allKeys;
         using var values = allValues;
@@ -49,15 +91,13 @@ internal sealed class Attention : torch.nn.Module
         using var probs = probs32.to(valuesRep.dtype);
         using var context = torch.matmul(probs, valuesRep);            // [heads, T, d]
         using var byToken = context.transpose(0, 1);
-        using var merged = byToken.reshape(t, _heads * _headDim);
-        return o_proj.Forward(merged);
+        return byToken.reshape(t, _heads * _headDim);
     }
 
-    /// <summary>Projects and splits into heads: [T, n·d] → [n, T, d], rotated when <paramref name="rope"/> is given.</summary>
-    private static torch.Tensor Heads(Projection projection, torch.Tensor x, long heads, RotaryEmbedding? rope, long start)
+    /// <summary>Splits projected rows into heads: [T, n·d] → [n, T, d], rotated when <paramref name="rope"/> is given.</summary>
+    private static torch.Tensor Heads(torch.Tensor projected, long heads, RotaryEmbedding? rope, long start)
     {
-        using var projected = projection.Forward(x);
-        using var split = projected.view(x.shape[0], heads, -1);
+        using var split = projected.view(projected.shape[0], heads, -1);
         var byHead = split.transpose(0, 1);
         if (rope is null) return byHead;
         using (byHead) return rope.Apply(byHead, start);

@@ -33,4 +33,16 @@ internal sealed class DecoderLayer : torch.nn.Module
         using var mixed = mlp.Forward(normed2);
         return residual + mixed;
     }
+
+    /// <summary>One new token per sequence (<see cref="Attention.ForwardStep"/>); norms and activations row by row so each
+    /// row is computed exactly as in a batch of one.</summary>
+    public torch.Tensor ForwardStep(torch.Tensor x, RotaryEmbedding rope, IReadOnlyList<KvCache> caches)
+    {
+        using var normed = RowWise.Apply(x, input_layernorm.Forward);
+        using var attended = self_attn.ForwardStep(normed, rope, caches, _index);
+        using var residual = x + attended;
+        using var normed2 = RowWise.Apply(residual, post_attention_layernorm.Forward);
+        using var mixed = mlp.Forward(normed2, rowByRow: true);
+        return residual + mixed;
+    }
 }

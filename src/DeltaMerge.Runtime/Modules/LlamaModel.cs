@@ -57,23 +57,17 @@ internal sealed class LlamaModel : torch.nn.Module
 
     /// <summary>
     /// Runs the tokens <paramref name="ids"/>, which continue the sequence in <paramref name="cache"/>, appends their
-    /// keys/values to it, and returns float32 logits [T, vocab] (or [1, vocab] for the last token only).
+    /// keys/values to it, and returns float32 logits [T, vocab] (or [1, vocab] for the last token only). One token is
+    /// a decode step, computed exactly as <see cref="ForwardStep"/> computes each row of a batch.
     /// </summary>
     /// <exception cref="ModelLoadException"><see cref="ModelLoadErrorKind.ContextTooLong"/>: the sequence would pass max positions.</exception>
     /// <exception cref="ArgumentException">No tokens, or a token id outside the vocabulary.</exception>
     public torch.Tensor Forward(ReadOnlySpan<int> ids, KvCache cache, bool lastOnly)
     {
         if (ids.IsEmpty) throw new ArgumentException("At least one token is needed.", nameof(ids));
-        if ((long)cache.Length + ids.Length > Config.MaxPositions)
-            throw new ModelLoadException(ModelLoadErrorKind.ContextTooLong,
-                $"{cache.Length} cached + {ids.Length} new tokens exceed the model's {Config.MaxPositions} positions (max_position_embeddings).");
-        var tokens = new long[ids.Length];
-        for (int i = 0; i < ids.Length; i++)
-        {
-            if ((uint)ids[i] >= (uint)Config.VocabSize)
-                throw new ArgumentOutOfRangeException(nameof(ids), ids[i], $"Token {i} is outside the vocabulary of {Config.VocabSize}.");
-            tokens[i] = ids[i];
-        }
+        if (ids.Length == 1) return ForwardStep(ids, [cache]);
+        CheckRoom(cache, ids.Length);
+        var tokens = TokenIds(ids);
 
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();   // catches anything a module forgets
@@ -90,6 +84,55 @@ internal sealed class LlamaModel : torch.nn.Module
         using var normed = norm.Forward(selected);
         using var logits = lm_head.Forward(normed);
         return logits.to(torch.ScalarType.Float32).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// One decode step for several sequences: token <paramref name="ids"/>[b] continues <paramref name="caches"/>[b].
+    /// Returns float32 logits [B, vocab]. The projections read each weight once for all rows; everything else runs
+    /// per row, so row b's logits are bit-identical whatever the other rows are.
+    /// </summary>
+    /// <exception cref="ArgumentException">Counts differ, a cache appears twice, or an id is outside the vocabulary.</exception>
+    public torch.Tensor ForwardStep(ReadOnlySpan<int> ids, IReadOnlyList<KvCache> caches)
+    {
+        if (ids.IsEmpty || ids.Length != caches.Count)
+            throw new ArgumentException($"One token per sequence is needed: {ids.Length} tokens for {caches.Count} caches.", nameof(ids));
+        if (caches.Distinct().Count() != caches.Count) throw new ArgumentException("A cache appears twice in one step.", nameof(caches));
+        foreach (var cache in caches) CheckRoom(cache, 1);
+        var tokens = TokenIds(ids);
+
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        using var idTensor = torch.tensor(tokens, device: Device);
+        var x = embed_tokens.Forward(tokens, idTensor, ComputeDType);
+        foreach (var layer in layers)
+        {
+            using var input = x;
+            x = layer.ForwardStep(input, _rope, caches);
+        }
+        foreach (var cache in caches) cache.Advance(1);
+        using var last = x;
+        using var normed = RowWise.Apply(last, norm.Forward);
+        using var logits = lm_head.Forward(normed);
+        return logits.to(torch.ScalarType.Float32).MoveToOuterDisposeScope();
+    }
+
+    private void CheckRoom(KvCache cache, int count)
+    {
+        if ((long)cache.Length + count > Config.MaxPositions)
+            throw new ModelLoadException(ModelLoadErrorKind.ContextTooLong,
+                $"{cache.Length} cached + {count} new tokens exceed the model's {Config.MaxPositions} positions (max_position_embeddings).");
+    }
+
+    private long[] TokenIds(ReadOnlySpan<int> ids)
+    {
+        var tokens = new long[ids.Length];
+        for (int i = 0; i < ids.Length; i++)
+        {
+            if ((uint)ids[i] >= (uint)Config.VocabSize)
+                throw new ArgumentOutOfRangeException(nameof(ids), ids[i], $"Token {i} is outside the vocabulary of {Config.VocabSize}.");
+            tokens[i] = ids[i];
+        }
+        return tokens;
     }
 
     protected override void Dispose(bool disposing)

@@ -19,10 +19,13 @@ internal sealed class Mlp : torch.nn.Module
         RegisterComponents();
     }
 
-    public torch.Tensor Forward(torch.Tensor x)
+    /// <summary>The MLP of <paramref name="x"/> [T, hidden]; <paramref name="rowByRow"/> applies SiLU to one row at a time, so
+    /// a row's result does not depend on the other rows (vectorized transcendental kernels may round a row's tail
+    /// differently depending on where it falls).</summary>
+    public torch.Tensor Forward(torch.Tensor x, bool rowByRow = false)
     {
         using var gate = gate_proj.Forward(x);
-        using var activated = torch.nn.functional.silu(gate);
+        using var activated = rowByRow ? RowWise.Apply(gate, g => torch.nn.functional.silu(g)) : torch.nn.functional.silu(gate);
         using var up = up_proj.Forward(x);
         using var product = activated * up;
         return down_proj.Forward(product);
