@@ -77,6 +77,22 @@ public sealed class RunnerTests
     }
 
     [Test]
+    public void PredictionsAreTheSameForEveryBatchSize()
+    {
+        var data = EvalFixtures.Load("sst2", "sst2.jsonl");
+        var runner = new EvalRunner(_session);
+        string one = _temp.Sub("sst2-b1"), eight = _temp.Sub("sst2-b8"), two = _temp.Sub("sst2-b2");
+        runner.Run(data, one, new EvalOptions { BatchSize = 1 });
+        runner.Run(data, eight, new EvalOptions { BatchSize = 8 });
+        runner.Run(data, two, new EvalOptions { BatchSize = 2 });  // fewer slots than examples: a slot is refilled
+        string expected = File.ReadAllText(Path.Combine(one, "predictions.jsonl"));
+        Assert.That(expected.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(data.Examples.Count));
+        Assert.That(File.ReadAllText(Path.Combine(eight, "predictions.jsonl")), Is.EqualTo(expected));
+        Assert.That(File.ReadAllText(Path.Combine(two, "predictions.jsonl")), Is.EqualTo(expected));
+        Assert.That(File.ReadAllText(Path.Combine(eight, "metrics.json")), Is.EqualTo(File.ReadAllText(Path.Combine(one, "metrics.json"))));
+    }
+
+    [Test]
     public void QaWritesF1AndExactMatch()
     {
         var data = EvalFixtures.Load("squad", "squad.jsonl");
