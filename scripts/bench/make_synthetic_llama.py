@@ -199,6 +199,7 @@ def main():
     ap.add_argument("--delta-shard-bytes", type=int, default=10_000_000_000)
     ap.add_argument("--meta-only", action="store_true", help="only write meta/ from an existing base/")
     ap.add_argument("--tokenizer-only", action="store_true", help="only (re)write delta/tokenizer.model")
+    ap.add_argument("--base-only", action="store_true", help="only write base/ (with a tokenizer.model): a model to run, not to merge")
     a = ap.parse_args()
     if a.tokenizer_only:
         write_tokenizer(os.path.join(a.out, "delta"), TOKENIZER_TEMPLATE)
@@ -209,6 +210,9 @@ def main():
     torch.manual_seed(0)
     pool = torch.randn(1 << 26) * 0.02
     make_base(os.path.join(a.out, "base"), a.layers, pool)
+    if a.base_only:
+        write_tokenizer(os.path.join(a.out, "base"), TOKENIZER_TEMPLATE)
+        return
     make_delta(os.path.join(a.out, "delta"), a.layers, pool, a.delta_shard_bytes)
 
 
