@@ -12,58 +12,93 @@ namespace DeltaMerge.KernelCheck;
 /// </summary>
 internal static unsafe class Bench
 {
-    private const int Outputs = 4096, K = 11008;
+    private const int K = 11008;
     private static readonly int[] Batches = [1, 4, 16];
 
     public static int Run(TextWriter output, string[] args)
     {
-        double seconds = args is ["--seconds", var s] ? double.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : 0.5;
+        double seconds = Option(args, "--seconds", 0.5);
+        int outputs = (int)Option(args, "--outputs", 4096);   // a few rows fit in the caches: a compute-bound figure
         int maxThreads = Math.Min(2, Environment.ProcessorCount);
-        output.WriteLine($"isa={KernelIsas.Best}, matrix {Outputs}x{K}, {seconds} s per figure");
+        output.WriteLine($"isa={KernelIsas.Best}, matrix {outputs}x{K}, {seconds} s per figure");
         var probe = new double[maxThreads + 1];
-        long probeBytes = WeightMatrix.BytesPerRow(WeightType.F32, K) * Outputs;
+        double probeCpu = double.NaN;
+        long probeBytes = WeightMatrix.BytesPerRow(WeightType.F32, K) * outputs;
         byte* probeData = Allocate(probeBytes, WeightType.F32);
         for (int t = 1; t <= maxThreads; t++)
         {
             using var pool = new KernelPool(t);
-            probe[t] = Measure(probeBytes, seconds, () => pool.Run(Outputs, (first, end) => ReadRows(probeData, first, end), MatVecJob.Granularity));
-            output.WriteLine($"memory read probe, {t} thread(s): {probe[t]:F1} GB/s");
+            var (wall, perCpu) = Measure(probeBytes, seconds, () => pool.Run(outputs, (first, end) => ReadRows(probeData, first, end), MatVecJob.Granularity));
+            probe[t] = wall;
+            if (t == 1) probeCpu = perCpu;
+            output.WriteLine($"memory read probe, {t} thread(s): {wall:F1} GB/s" + (t == 1 ? $", {perCpu:F1} GB/s per CPU-second" : ""));
         }
         NativeMemory.AlignedFree(probeData);
         output.WriteLine();
-        output.WriteLine("| type | rows | threads | GB/s | % of probe |");
-        output.WriteLine("|---|---:|---:|---:|---:|");
+        output.WriteLine("| type | rows | threads | GB/s (wall) | % of probe | GB/s per CPU-second (1 thread) | % of probe |");
+        output.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (WeightType type in Enum.GetValues<WeightType>())
         {
-            long bytes = WeightMatrix.BytesPerRow(type, K) * Outputs;
+            long bytes = WeightMatrix.BytesPerRow(type, K) * outputs;
             byte* data = Allocate(bytes, type);
-            var w = new WeightMatrix(data, type, Outputs, K);
-            float[] x = KernelReference.Activations(Batches[^1], K, seed: 1), y = Pinned.Array<float>(Batches[^1] * Outputs);
+            var w = new WeightMatrix(data, type, outputs, K);
+            float[] x = KernelReference.Activations(Batches[^1], K, seed: 1), y = Pinned.Array<float>(Batches[^1] * outputs);
             float* xp = Pinned.Pointer(x), yp = Pinned.Pointer(y);
             foreach (int rows in Batches)
                 for (int t = 1; t <= maxThreads; t++)
                 {
                     using var pool = new KernelPool(t);
-                    double gbs = Measure(bytes, seconds, () => MatVec.Multiply(w, xp, rows, yp, pool));
-                    output.WriteLine($"| {type} | {rows} | {t} | {gbs:F1} | {100 * gbs / probe[t]:F0}% |");
+                    var (wall, perCpu) = Measure(bytes, seconds, () => MatVec.Multiply(w, xp, rows, yp, pool));
+                    string cpuColumns = t == 1 ? $"{perCpu:F1} | {100 * perCpu / probeCpu:F0}%" : " | ";
+                    output.WriteLine($"| {type} | {rows} | {t} | {wall:F1} | {100 * wall / probe[t]:F0}% | {cpuColumns} |");
                 }
             NativeMemory.AlignedFree(data);
         }
+        CallOverhead(output, seconds, maxThreads);
         return 0;
     }
 
-    /// <summary>Bytes per second (in GB/s) of <paramref name="call"/> over at least <paramref name="seconds"/>, after one warm-up call.</summary>
-    private static double Measure(long bytes, double seconds, Action call)
+    /// <summary>Microseconds per call on a tiny matrix (64 × 256 f32, one row): the pool's fixed cost per call.</summary>
+    private static void CallOverhead(TextWriter output, double seconds, int maxThreads)
     {
-        call();
+        const int outputs = 64, k = 256;
+        byte* data = Allocate(WeightMatrix.BytesPerRow(WeightType.F32, k) * outputs, WeightType.F32);
+        var w = new WeightMatrix(data, WeightType.F32, outputs, k);
+        float[] x = KernelReference.Activations(1, k, seed: 2), y = Pinned.Array<float>(outputs);
+        float* xp = Pinned.Pointer(x), yp = Pinned.Pointer(y);
+        output.WriteLine();
+        for (int t = 1; t <= maxThreads; t++)
+        {
+            using var pool = new KernelPool(t);
+            var (wall, _) = Measure(1, seconds, () => MatVec.Multiply(w, xp, 1, yp, pool));
+            output.WriteLine($"call overhead, {outputs}x{k} f32, 1 row, {t} thread(s): {1e-3 / wall:F2} µs per call");
+        }
+        NativeMemory.AlignedFree(data);
+    }
+
+    private static double Option(string[] args, string name, double fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+    }
+
+    /// <summary>
+    /// GB/s of <paramref name="call"/> over at least <paramref name="seconds"/> after a few warm-up calls: by the wall
+    /// clock, and per CPU-second of the calling thread (NaN where there is no thread clock).
+    /// </summary>
+    private static (double Wall, double PerCpuSecond) Measure(long bytes, double seconds, Action call)
+    {
+        for (int i = 0; i < 3; i++) call();
         long calls = 0;
+        double cpuStart = ThreadClock.Seconds();
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed.TotalSeconds < seconds)
         {
             call();
             calls++;
         }
-        return bytes * calls / clock.Elapsed.TotalSeconds / 1e9;
+        double wall = clock.Elapsed.TotalSeconds, cpu = ThreadClock.Seconds() - cpuStart;
+        return (bytes * calls / wall / 1e9, bytes * calls / cpu / 1e9);
     }
 
     /// <summary>Weights of sensible magnitude (no inf/NaN), 64-byte aligned.</summary>

@@ -10,6 +10,12 @@ internal unsafe interface ISimd<TVec> where TVec : struct
     /// <summary>Floats per vector.</summary>
     static abstract int Width { get; }
 
+    /// <summary>
+    /// Activation rows per tile (4 or 2): a tile holds Tiles.Outputs × TileRows accumulators, four weight vectors and an
+    /// activation vector in registers.
+    /// </summary>
+    static abstract int TileRows { get; }
+
     static abstract TVec Zero { get; }
 
     static abstract TVec Broadcast(float value);
@@ -26,8 +32,6 @@ internal unsafe interface ISimd<TVec> where TVec : struct
 
     /// <summary>Width int8 values as floats.</summary>
     static abstract TVec WidenSByte(sbyte* source);
-
-    static abstract TVec Add(TVec left, TVec right);
 
     static abstract TVec Multiply(TVec left, TVec right);
 

@@ -5,6 +5,9 @@ namespace DeltaMerge.Runtime.Kernels;
 /// <summary><see cref="KernelIsa.Scalar"/>: "vectors" of one float, for any machine.</summary>
 internal readonly unsafe struct ScalarSimd : ISimd<float>
 {
+    /// <summary>16 registers.</summary>
+    public static int TileRows => 2;
+
     public static int Width => 1;
 
     public static float Zero => 0f;
@@ -26,9 +29,6 @@ internal readonly unsafe struct ScalarSimd : ISimd<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float WidenSByte(sbyte* source) => *source;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Add(float left, float right) => left + right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Multiply(float left, float right) => left * right;

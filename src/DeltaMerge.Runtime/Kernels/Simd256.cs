@@ -7,6 +7,9 @@ namespace DeltaMerge.Runtime.Kernels;
 /// <summary><see cref="KernelIsa.Vector256"/>: 8 floats, AVX2 and FMA.</summary>
 internal readonly unsafe struct Simd256 : ISimd<Vector256<float>>
 {
+    /// <summary>16 registers without AVX-512.</summary>
+    public static int TileRows => 2;
+
     public static int Width => Vector256<float>.Count;
 
     public static Vector256<float> Zero => Vector256<float>.Zero;
@@ -25,8 +28,8 @@ internal readonly unsafe struct Simd256 : ISimd<Vector256<float>>
     {
         // See HalfWidening for why this is exact.
         Vector256<int> bits = Avx2.ConvertToVector256Int32((short*)source) << 13 & Vector256.Create(HalfWidening.SignExponentMantissa);
-        Vector256<int> special = Vector256.Equals(bits & Vector256.Create(HalfWidening.ExponentBits), Vector256.Create(HalfWidening.ExponentBits));
-        bits += special & Vector256.Create(HalfWidening.SpecialExponentFix);
+        Vector256<int> exponent = Vector256.Create(HalfWidening.ExponentBits);
+        bits = Vector256.ConditionalSelect(Vector256.Equals(bits & exponent, exponent), bits + Vector256.Create(HalfWidening.SpecialExponentFix), bits);
         return bits.AsSingle() * Vector256.Create(HalfWidening.Rebias);
     }
 
@@ -35,9 +38,6 @@ internal readonly unsafe struct Simd256 : ISimd<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> WidenSByte(sbyte* source) => Vector256.ConvertToSingle(Avx2.ConvertToVector256Int32(source));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Add(Vector256<float> left, Vector256<float> right) => left + right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Multiply(Vector256<float> left, Vector256<float> right) => left * right;

@@ -7,6 +7,9 @@ namespace DeltaMerge.Runtime.Kernels;
 /// <summary><see cref="KernelIsa.Vector512"/>: 16 floats, AVX-512F/BW.</summary>
 internal readonly unsafe struct Simd512 : ISimd<Vector512<float>>
 {
+    /// <summary>32 registers.</summary>
+    public static int TileRows => 4;
+
     public static int Width => Vector512<float>.Count;
 
     public static Vector512<float> Zero => Vector512<float>.Zero;
@@ -25,8 +28,8 @@ internal readonly unsafe struct Simd512 : ISimd<Vector512<float>>
     {
         // See HalfWidening for why this is exact.
         Vector512<int> bits = Avx512F.ConvertToVector512Int32(Vector256.Load((short*)source)) << 13 & Vector512.Create(HalfWidening.SignExponentMantissa);
-        Vector512<int> special = Vector512.Equals(bits & Vector512.Create(HalfWidening.ExponentBits), Vector512.Create(HalfWidening.ExponentBits));
-        bits += special & Vector512.Create(HalfWidening.SpecialExponentFix);
+        Vector512<int> exponent = Vector512.Create(HalfWidening.ExponentBits);
+        bits = Vector512.ConditionalSelect(Vector512.Equals(bits & exponent, exponent), bits + Vector512.Create(HalfWidening.SpecialExponentFix), bits);
         return bits.AsSingle() * Vector512.Create(HalfWidening.Rebias);
     }
 
@@ -35,9 +38,6 @@ internal readonly unsafe struct Simd512 : ISimd<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> WidenSByte(sbyte* source) => Vector512.ConvertToSingle(Avx512F.ConvertToVector512Int32(Vector128.Load(source)));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Add(Vector512<float> left, Vector512<float> right) => left + right;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Multiply(Vector512<float> left, Vector512<float> right) => left * right;
