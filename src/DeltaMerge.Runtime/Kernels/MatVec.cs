@@ -14,13 +14,20 @@ public static unsafe class MatVec
 
     /// <summary>As <see cref="Multiply(in WeightMatrix, float*, int, float*, KernelPool)"/> on a chosen instruction set (tests).</summary>
     /// <exception cref="PlatformNotSupportedException"><paramref name="isa"/> cannot run here.</exception>
-    public static void Multiply(in WeightMatrix w, float* x, int rows, float* y, KernelPool pool, KernelIsa isa)
+    public static void Multiply(in WeightMatrix w, float* x, int rows, float* y, KernelPool pool, KernelIsa isa) =>
+        Multiply(w, x, rows, y, pool, isa, MatVecJob.MinimumBytesPerThread);
+
+    /// <summary>
+    /// As <see cref="Multiply(in WeightMatrix, float*, int, float*, KernelPool, KernelIsa)"/>, splitting over threads
+    /// only ranges of at least <paramref name="minimumBytesPerThread"/> weight bytes (tests pass 0 to split small matrices).
+    /// </summary>
+    internal static void Multiply(in WeightMatrix w, float* x, int rows, float* y, KernelPool pool, KernelIsa isa, long minimumBytesPerThread)
     {
         if (!KernelIsas.IsSupported(isa)) throw new PlatformNotSupportedException($"{isa} kernels cannot run on this machine.");
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentNullException.ThrowIfNull(pool);
         if (rows == 0) return;
-        MatVecJob.ForCurrentThread().Run(pool, new MatVecCall(w, x, rows, y), RowKernels.For(isa, w.Type).Multiply);
+        MatVecJob.ForCurrentThread().Run(pool, new MatVecCall(w, x, rows, y), RowKernels.For(isa, w.Type).Multiply, minimumBytesPerThread);
     }
 
     /// <summary>Writes logical rows [<paramref name="rowStart"/>, +<paramref name="rowCount"/>) of <paramref name="w"/> as float32 into <paramref name="destination"/> [rowCount, w.Columns].</summary>

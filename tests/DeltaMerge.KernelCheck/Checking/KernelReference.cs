@@ -45,12 +45,15 @@ internal static unsafe class KernelReference
         return x;
     }
 
-    /// <summary>y for <paramref name="rows"/> rows of <paramref name="x"/> on <paramref name="isa"/> (NaN wherever the kernel writes nothing).</summary>
+    /// <summary>
+    /// y for <paramref name="rows"/> rows of <paramref name="x"/> on <paramref name="isa"/> (NaN wherever the kernel
+    /// writes nothing), split over the pool however small the matrix.
+    /// </summary>
     public static float[] Multiply(TestMatrix m, float[] x, int rows, KernelPool pool, KernelIsa isa)
     {
         var y = Pinned.Array<float>(rows * m.Weights.Rows);
         y.AsSpan().Fill(float.NaN);
-        MatVec.Multiply(m.Weights, Pinned.Pointer(x), rows, Pinned.Pointer(y), pool, isa);
+        MatVec.Multiply(m.Weights, Pinned.Pointer(x), rows, Pinned.Pointer(y), pool, isa, minimumBytesPerThread: 0);
         return y;
     }
 }

@@ -44,7 +44,7 @@ public sealed unsafe class BatchInvarianceTests
     {
         var y = Pinned.Array<float>(rows * Outputs);
         y.AsSpan().Fill(float.NaN);
-        MatVec.Multiply(m.Weights, Pinned.Pointer(x) + (long)firstRow * m.Weights.Columns, rows, Pinned.Pointer(y), pool, isa);
+        MatVec.Multiply(m.Weights, Pinned.Pointer(x) + (long)firstRow * m.Weights.Columns, rows, Pinned.Pointer(y), pool, isa, minimumBytesPerThread: 0);
         return y;
     }
 }

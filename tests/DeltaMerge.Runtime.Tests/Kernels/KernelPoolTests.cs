@@ -76,4 +76,15 @@ public sealed class KernelPoolTests
         pool.Run(0, (_, _) => ran = true);
         Assert.That(ran, Is.False);
     }
+
+    [TestCase(4L * 11008, 16)]           // a 7B f32 row: cache-line units
+    [TestCase(1024L, 256)]               // 256 KiB per thread at least
+    [TestCase(1000L, 272)]               // rounded up to whole cache lines of y
+    [TestCase(0L, int.MaxValue / 2 / 16 * 16)]
+    public void MultiplyCallsSplitOnlyLargeRangesInCacheLineUnits(long rowBytes, int expected)
+    {
+        int unit = MatVecJob.RowsPerUnit(rowBytes, MatVecJob.MinimumBytesPerThread);
+        Assert.That(unit % MatVecJob.Granularity, Is.Zero);
+        Assert.That(unit, Is.EqualTo(expected));
+    }
 }
