@@ -54,40 +54,27 @@ internal static unsafe class MatVecKernel<TSimd, TVec, TFormat>
             TVec v1 = no > 1 ? TFormat.Load<TSimd, TVec>(w1, i) : v0;
             TVec v2 = no > 2 ? TFormat.Load<TSimd, TVec>(w2, i) : v0;
             TVec v3 = no > 3 ? TFormat.Load<TSimd, TVec>(w3, i) : v0;
-            TVec a = TSimd.Load(x0 + i);
-            c00 = TSimd.MultiplyAdd(v0, a, c00);
-            if (no > 1) c01 = TSimd.MultiplyAdd(v1, a, c01);
-            if (no > 2) c02 = TSimd.MultiplyAdd(v2, a, c02);
-            if (no > 3) c03 = TSimd.MultiplyAdd(v3, a, c03);
-            if (nr > 1)
-            {
-                a = TSimd.Load(x1 + i);
-                c10 = TSimd.MultiplyAdd(v0, a, c10);
-                if (no > 1) c11 = TSimd.MultiplyAdd(v1, a, c11);
-                if (no > 2) c12 = TSimd.MultiplyAdd(v2, a, c12);
-                if (no > 3) c13 = TSimd.MultiplyAdd(v3, a, c13);
-            }
-            if (nr > 2)
-            {
-                a = TSimd.Load(x2 + i);
-                c20 = TSimd.MultiplyAdd(v0, a, c20);
-                if (no > 1) c21 = TSimd.MultiplyAdd(v1, a, c21);
-                if (no > 2) c22 = TSimd.MultiplyAdd(v2, a, c22);
-                if (no > 3) c23 = TSimd.MultiplyAdd(v3, a, c23);
-            }
-            if (nr > 3)
-            {
-                a = TSimd.Load(x3 + i);
-                c30 = TSimd.MultiplyAdd(v0, a, c30);
-                if (no > 1) c31 = TSimd.MultiplyAdd(v1, a, c31);
-                if (no > 2) c32 = TSimd.MultiplyAdd(v2, a, c32);
-                if (no > 3) c33 = TSimd.MultiplyAdd(v3, a, c33);
-            }
+            Accumulate<TOutputs>(v0, v1, v2, v3, TSimd.Load(x0 + i), ref c00, ref c01, ref c02, ref c03);
+            if (nr > 1) Accumulate<TOutputs>(v0, v1, v2, v3, TSimd.Load(x1 + i), ref c10, ref c11, ref c12, ref c13);
+            if (nr > 2) Accumulate<TOutputs>(v0, v1, v2, v3, TSimd.Load(x2 + i), ref c20, ref c21, ref c22, ref c23);
+            if (nr > 3) Accumulate<TOutputs>(v0, v1, v2, v3, TSimd.Load(x3 + i), ref c30, ref c31, ref c32, ref c33);
         }
         Finish<TOutputs>(c00, c01, c02, c03, w0, w1, w2, w3, x0, i, k, y);
         if (nr > 1) Finish<TOutputs>(c10, c11, c12, c13, w0, w1, w2, w3, x1, i, k, y + yStride);
         if (nr > 2) Finish<TOutputs>(c20, c21, c22, c23, w0, w1, w2, w3, x2, i, k, y + 2 * yStride);
         if (nr > 3) Finish<TOutputs>(c30, c31, c32, c33, w0, w1, w2, w3, x3, i, k, y + 3 * yStride);
+    }
+
+    /// <summary>One activation vector a against the tile's weight vectors: one FMA per (r, o).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate<TOutputs>(TVec v0, TVec v1, TVec v2, TVec v3, TVec a, ref TVec c0, ref TVec c1, ref TVec c2, ref TVec c3)
+        where TOutputs : ITileSize
+    {
+        int no = TOutputs.Count;
+        c0 = TSimd.MultiplyAdd(v0, a, c0);
+        if (no > 1) c1 = TSimd.MultiplyAdd(v1, a, c1);
+        if (no > 2) c2 = TSimd.MultiplyAdd(v2, a, c2);
+        if (no > 3) c3 = TSimd.MultiplyAdd(v3, a, c3);
     }
 
     /// <summary>One activation row's results for the tile's output rows.</summary>
