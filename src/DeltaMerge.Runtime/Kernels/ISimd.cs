@@ -11,8 +11,8 @@ internal unsafe interface ISimd<TVec> where TVec : struct
     static abstract int Width { get; }
 
     /// <summary>
-    /// Activation rows per tile (4 or 2): a tile holds Tiles.Outputs × TileRows accumulators, four weight vectors and an
-    /// activation vector in registers.
+    /// Activation rows per tile (4 or 2): a tile of 4 output rows holds 4 × TileRows accumulators, four weight vectors
+    /// and an activation vector in registers.
     /// </summary>
     static abstract int TileRows { get; }
 

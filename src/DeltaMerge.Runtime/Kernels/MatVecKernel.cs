@@ -12,11 +12,13 @@ namespace DeltaMerge.Runtime.Kernels;
 internal static unsafe class MatVecKernel<TSimd, TVec, TFormat>
     where TSimd : ISimd<TVec> where TVec : struct where TFormat : IWeightFormat
 {
-    /// <summary>Output rows [first, end) for every activation row: tiles of <see cref="Tiles.Outputs"/> rows, then single rows.</summary>
+    /// <summary>Output rows [first, end) for every activation row: tiles of 4 (or 2) output rows, then single rows.</summary>
     public static void Range(in MatVecCall call, int first, int end)
     {
         int o = first;
-        for (; o + Tiles.Outputs <= end; o += Tiles.Outputs) ActivationTiles<Tiles.Four>(call, o);
+        if (TFormat.CostlyToWiden && TSimd.TileRows == 4 && call.Rows >= 4)
+            for (; o + 2 <= end; o += 2) ActivationTiles<Tiles.Two>(call, o);
+        for (; o + 4 <= end; o += 4) ActivationTiles<Tiles.Four>(call, o);
         for (; o < end; o++) ActivationTiles<Tiles.One>(call, o);
     }
 

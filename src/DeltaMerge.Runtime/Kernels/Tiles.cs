@@ -12,9 +12,6 @@ internal interface ITileSize
 /// <summary>The tile sizes.</summary>
 internal static class Tiles
 {
-    /// <summary>Output rows per full tile: four weight streams, and four independent FMA chains even for one activation row.</summary>
-    public const int Outputs = 4;
-
     internal readonly struct One : ITileSize { public static int Count => 1; }
     internal readonly struct Two : ITileSize { public static int Count => 2; }
     internal readonly struct Four : ITileSize { public static int Count => 4; }

@@ -8,6 +8,12 @@ namespace DeltaMerge.Runtime.Kernels;
 /// </summary>
 internal unsafe interface IWeightFormat
 {
+    /// <summary>
+    /// Whether a weight vector takes several instructions to widen (F16, Q8_0): a 4 × 4 tile of those runs out of
+    /// registers, so batches use 2 output rows × 4 activation rows instead.
+    /// </summary>
+    static abstract bool CostlyToWiden { get; }
+
     static abstract TVec Load<TSimd, TVec>(byte* row, int k) where TSimd : ISimd<TVec> where TVec : struct;
 
     static abstract float LoadOne(byte* row, int k);
@@ -16,6 +22,8 @@ internal unsafe interface IWeightFormat
 /// <summary><see cref="WeightType.F32"/> rows.</summary>
 internal readonly unsafe struct F32Format : IWeightFormat
 {
+    public static bool CostlyToWiden => false;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Load<TSimd, TVec>(byte* row, int k) where TSimd : ISimd<TVec> where TVec : struct => TSimd.Load((float*)row + k);
 
@@ -26,6 +34,8 @@ internal readonly unsafe struct F32Format : IWeightFormat
 /// <summary><see cref="WeightType.F16"/> rows.</summary>
 internal readonly unsafe struct F16Format : IWeightFormat
 {
+    public static bool CostlyToWiden => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Load<TSimd, TVec>(byte* row, int k) where TSimd : ISimd<TVec> where TVec : struct => TSimd.WidenHalf((ushort*)row + k);
 
@@ -36,6 +46,8 @@ internal readonly unsafe struct F16Format : IWeightFormat
 /// <summary><see cref="WeightType.BF16"/> rows.</summary>
 internal readonly unsafe struct BFloat16Format : IWeightFormat
 {
+    public static bool CostlyToWiden => false;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Load<TSimd, TVec>(byte* row, int k) where TSimd : ISimd<TVec> where TVec : struct => TSimd.WidenBFloat16((ushort*)row + k);
 
@@ -50,6 +62,8 @@ internal readonly unsafe struct BFloat16Format : IWeightFormat
 /// </summary>
 internal readonly unsafe struct Q8Format : IWeightFormat
 {
+    public static bool CostlyToWiden => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TVec Load<TSimd, TVec>(byte* row, int k) where TSimd : ISimd<TVec> where TVec : struct
     {
