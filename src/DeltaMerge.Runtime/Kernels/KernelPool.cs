@@ -13,7 +13,7 @@ namespace DeltaMerge.Runtime.Kernels;
 public sealed class KernelPool : IDisposable
 {
     /// <summary>How long an idle worker spins before it sleeps.</summary>
-    public const int SpinMicroseconds = 200;
+    internal const int SpinMicroseconds = 200;
 
     private static readonly long SpinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
 
