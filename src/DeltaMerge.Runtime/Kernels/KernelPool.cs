@@ -1,16 +1,32 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+
 namespace DeltaMerge.Runtime.Kernels;
 
 /// <summary>
 /// A persistent set of worker threads that split one kernel call by ranges of output rows. The calling thread does
-/// the first range itself; workers are started once and wait between calls, so a call allocates nothing.
+/// the first range itself; workers are started once and wait between calls, so a call allocates nothing. A call is
+/// published by bumping a generation counter that idle workers spin on for <see cref="SpinMicroseconds"/> (decode
+/// makes hundreds of calls per token, microseconds apart, and waking a sleeping thread costs tens of microseconds);
+/// after that they sleep on a monitor until the next call.
 /// </summary>
 public sealed class KernelPool : IDisposable
 {
+    /// <summary>How long an idle worker spins before it sleeps.</summary>
+    internal const int SpinMicroseconds = 200;
+
+    private static readonly long SpinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
+
     private readonly Thread[] _workers;
-    private readonly SemaphoreSlim[] _start;
-    private readonly CountdownEvent _done;
+    private readonly object _gate = new();
     private Action<int, int>? _body;   // (first, end) of a range of items
     private int _items;
+    private int _granularity = 1;
+    private int _parts = 1;
+    private long _generation;           // bumped once per call that uses the workers
+    private int _pending;               // workers yet to finish the current call
+    private int _sleepers;              // workers waiting on _gate
+    private Exception? _failure;        // the first exception a worker's range threw
     private volatile bool _stopping;
 
     /// <summary>A pool of <paramref name="threads"/> threads in all (the caller counts as one).</summary>
@@ -19,12 +35,9 @@ public sealed class KernelPool : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         Threads = threads;
         _workers = new Thread[threads - 1];
-        _start = new SemaphoreSlim[threads - 1];
-        _done = new CountdownEvent(1);
         for (int i = 0; i < _workers.Length; i++)
         {
             int part = i + 1;
-            _start[i] = new SemaphoreSlim(0);
             _workers[i] = new Thread(() => Work(part)) { IsBackground = true, Name = $"deltamerge-kernel-{part}" };
             _workers[i].Start();
         }
@@ -44,8 +57,10 @@ public sealed class KernelPool : IDisposable
     public void Run(int items, Action<int, int> body, int granularity = 1)
     {
         ObjectDisposedException.ThrowIf(_stopping, this);
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentOutOfRangeException.ThrowIfLessThan(granularity, 1);
         if (items <= 0) return;
-        int parts = Math.Min(Threads, Math.Max(1, (items + granularity - 1) / granularity));
+        int parts = (int)Math.Min(Threads, Math.Max(1, ((long)items + granularity - 1) / granularity));
         if (parts == 1)
         {
             body(0, items);
@@ -55,40 +70,76 @@ public sealed class KernelPool : IDisposable
         _items = items;
         _granularity = granularity;
         _parts = parts;
-        _done.Reset(parts - 1);
-        for (int i = 0; i < parts - 1; i++) _start[i].Release();
-        RunPart(0);
-        _done.Wait();
-        _body = null;
+        _failure = null;
+        Volatile.Write(ref _pending, _workers.Length);
+        Interlocked.Increment(ref _generation);   // a full fence: workers see the fields above, and we see _sleepers below
+        if (Volatile.Read(ref _sleepers) > 0)
+            lock (_gate) Monitor.PulseAll(_gate);
+        try
+        {
+            RunPart(0);
+        }
+        finally
+        {
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
+            _body = null;
+        }
+        if (_failure is { } failure) ExceptionDispatchInfo.Throw(failure);
     }
-
-    private int _granularity = 1;
-    private int _parts = 1;
 
     private void RunPart(int part)
     {
+        if (part >= _parts) return;
         // Ranges are whole multiples of the granularity so that a row block never straddles two threads.
-        int units = (_items + _granularity - 1) / _granularity;
-        int first = (int)((long)units * part / _parts) * _granularity;
-        int end = Math.Min(_items, (int)((long)units * (part + 1) / _parts) * _granularity);
+        int units = (int)(((long)_items + _granularity - 1) / _granularity);
+        int first = (int)Math.Min(_items, (long)units * part / _parts * _granularity);
+        int end = (int)Math.Min(_items, (long)units * (part + 1) / _parts * _granularity);
         if (first < end) _body!(first, end);
     }
 
     private void Work(int part)
     {
+        long seen = 0;
         while (true)
         {
-            _start[part - 1].Wait();
+            seen = WaitForCall(seen);
             if (_stopping) return;
             try
             {
                 RunPart(part);
             }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref _failure, e, null);
+            }
             finally
             {
-                _done.Signal();
+                Interlocked.Decrement(ref _pending);
             }
         }
+    }
+
+    /// <summary>Spins, then sleeps, until the generation moves past <paramref name="seen"/>; returns the new one.</summary>
+    private long WaitForCall(long seen)
+    {
+        long spinUntil = Stopwatch.GetTimestamp() + SpinTicks;
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _generation) == seen)
+        {
+            if (Stopwatch.GetTimestamp() < spinUntil)
+            {
+                spin.SpinOnce(sleep1Threshold: -1);
+                continue;
+            }
+            lock (_gate)
+            {
+                Interlocked.Increment(ref _sleepers);   // a full fence before the check: Run sees us or we see its call
+                while (Volatile.Read(ref _generation) == seen && !_stopping) Monitor.Wait(_gate);
+                Interlocked.Decrement(ref _sleepers);
+            }
+        }
+        return Volatile.Read(ref _generation);
     }
 
     /// <summary>Stops the workers.</summary>
@@ -96,9 +147,8 @@ public sealed class KernelPool : IDisposable
     {
         if (_stopping) return;
         _stopping = true;
-        foreach (var s in _start) s.Release();
+        Interlocked.Increment(ref _generation);
+        lock (_gate) Monitor.PulseAll(_gate);
         foreach (var w in _workers) w.Join();
-        foreach (var s in _start) s.Dispose();
-        _done.Dispose();
     }
 }

@@ -3,7 +3,8 @@ namespace DeltaMerge.Runtime.Kernels;
 /// <summary>
 /// y = x·Wᵀ for a few activation rows (decode: one row per sequence), with W read in place in its stored type and x,
 /// y float32: <c>y[r, o] = Σ_k W[o, k] · x[r, k]</c>, accumulated in float32. Each (r, o) is summed in one fixed order
-/// that does not depend on how many rows are in the call or how the call is split among threads.
+/// that does not depend on how many rows are in the call or how the call is split among threads (docs/runtime.md,
+/// "Kernels"); it may differ between instruction sets.
 /// </summary>
 public static unsafe class MatVec
 {
@@ -13,51 +14,33 @@ public static unsafe class MatVec
 
     /// <summary>As <see cref="Multiply(in WeightMatrix, float*, int, float*, KernelPool)"/> on a chosen instruction set (tests).</summary>
     /// <exception cref="PlatformNotSupportedException"><paramref name="isa"/> cannot run here.</exception>
-    public static void Multiply(in WeightMatrix w, float* x, int rows, float* y, KernelPool pool, KernelIsa isa)
+    public static void Multiply(in WeightMatrix w, float* x, int rows, float* y, KernelPool pool, KernelIsa isa) =>
+        Multiply(w, x, rows, y, pool, isa, MatVecJob.MinimumBytesPerThread);
+
+    /// <summary>
+    /// As <see cref="Multiply(in WeightMatrix, float*, int, float*, KernelPool, KernelIsa)"/>, splitting over threads
+    /// only ranges of at least <paramref name="minimumBytesPerThread"/> weight bytes (tests pass 0 to split small matrices).
+    /// </summary>
+    internal static void Multiply(in WeightMatrix w, float* x, int rows, float* y, KernelPool pool, KernelIsa isa, long minimumBytesPerThread)
     {
         if (!KernelIsas.IsSupported(isa)) throw new PlatformNotSupportedException($"{isa} kernels cannot run on this machine.");
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        var matrix = w;
-        nint xs = (nint)x, ys = (nint)y;
-        pool.Run(w.Rows, (first, end) => ScalarRows(matrix, (float*)xs, rows, (float*)ys, first, end));
+        ArgumentNullException.ThrowIfNull(pool);
+        if (rows == 0) return;
+        MatVecJob.ForCurrentThread().Run(pool, new MatVecCall(w, x, rows, y), RowKernels.For(isa, w.Type).Multiply, minimumBytesPerThread);
     }
 
     /// <summary>Writes logical rows [<paramref name="rowStart"/>, +<paramref name="rowCount"/>) of <paramref name="w"/> as float32 into <paramref name="destination"/> [rowCount, w.Columns].</summary>
-    public static void Widen(in WeightMatrix w, int rowStart, int rowCount, float* destination)
+    public static void Widen(in WeightMatrix w, int rowStart, int rowCount, float* destination) =>
+        Widen(w, rowStart, rowCount, destination, KernelIsas.Best);
+
+    /// <summary>As <see cref="Widen(in WeightMatrix, int, int, float*)"/> on a chosen instruction set (tests); every one gives the same bits.</summary>
+    internal static void Widen(in WeightMatrix w, int rowStart, int rowCount, float* destination, KernelIsa isa)
     {
+        if (!KernelIsas.IsSupported(isa)) throw new PlatformNotSupportedException($"{isa} kernels cannot run on this machine.");
         ArgumentOutOfRangeException.ThrowIfNegative(rowStart);
+        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
         ArgumentOutOfRangeException.ThrowIfGreaterThan((long)rowStart + rowCount, w.Rows);
-        for (int r = 0; r < rowCount; r++)
-        {
-            byte* p = w.RowPointer(rowStart + r);
-            float* d = destination + (long)r * w.Columns;
-            for (int k = 0; k < w.Columns; k++) d[k] = Element(w.Type, p, k);
-        }
+        RowKernels.For(isa, w.Type).Widen(w, rowStart, rowCount, destination);
     }
-
-    private static void ScalarRows(WeightMatrix w, float* x, int rows, float* y, int first, int end)
-    {
-        int n = w.Columns;
-        for (int o = first; o < end; o++)
-        {
-            byte* p = w.RowPointer(o);
-            for (int r = 0; r < rows; r++)
-            {
-                float* xr = x + (long)r * n;
-                float sum = 0;
-                for (int k = 0; k < n; k++) sum = MathF.FusedMultiplyAdd(Element(w.Type, p, k), xr[k], sum);
-                y[(long)r * w.Rows + o] = sum;
-            }
-        }
-    }
-
-    private static float Element(WeightType type, byte* row, int k) => type switch
-    {
-        WeightType.F32 => ((float*)row)[k],
-        WeightType.F16 => (float)((Half*)row)[k],
-        WeightType.BF16 => BitConverter.Int32BitsToSingle(((ushort*)row)[k] << 16),
-        WeightType.Q8_0 => (float)*(Half*)(row + k / WeightMatrix.Q8BlockElements * WeightMatrix.Q8BlockBytes)
-                           * ((sbyte*)row)[k / WeightMatrix.Q8BlockElements * WeightMatrix.Q8BlockBytes + 2 + k % WeightMatrix.Q8BlockElements],
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
-    };
 }
