@@ -31,12 +31,19 @@ internal static unsafe class KernelLinear
         {
             int n = Math.Min(chunk, w.Rows - start);
             using var widened = backend.Scratch(n, w.Columns);
-            fixed (byte* dst = widened.bytes) MatVec.Widen(w, start, n, (float*)dst);
+            fixed (byte* dst = widened.bytes) WidenInParallel(w, start, n, (float*)dst, backend.Pool);
             using var part = torch.nn.functional.linear(input, widened);
             using var slot = y.narrow(1, start, n);
             slot.copy_(part);
         }
         return y;
+    }
+
+    /// <summary>Widens rows [start, +n) of <paramref name="w"/> into <paramref name="destination"/>, the rows split over the pool.</summary>
+    private static void WidenInParallel(WeightMatrix w, int start, int n, float* destination, KernelPool pool)
+    {
+        nint dst = (nint)destination;
+        pool.Run(n, (first, end) => MatVec.Widen(w, start + first, end - first, (float*)dst + (long)first * w.Columns), granularity: 16);
     }
 
     /// <summary>Rows <paramref name="ids"/> of <paramref name="weight"/> [vocab, hidden] as float32 [T, hidden] (the embedding lookup).</summary>
