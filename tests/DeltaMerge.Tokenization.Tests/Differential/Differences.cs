@@ -28,9 +28,9 @@ internal sealed class Differences(string what)
     /// <summary>Writes the figures to the test output and fails with examples when anything differed.</summary>
     public void AssertNone()
     {
-        TestContext.Out.WriteLine($"{what}: {_checked} strings checked, {Count} differences ({DifferentialCorpus.FilePath})");
+        TestContext.Out.WriteLine($"{what}: {_checked} comparisons, {Count} differences ({DifferentialCorpus.FilePath})");
         if (Count == 0) return;
-        var message = new StringBuilder($"{what}: {Count} of {_checked} strings differ from SentencePiece; by category: ");
+        var message = new StringBuilder($"{what}: {Count} of {_checked} comparisons differ from SentencePiece; by category: ");
         message.AppendJoin(", ", _byCategory.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} {p.Value}")).Append('\n');
         message.AppendJoin('\n', _examples);
         Assert.Fail(message.ToString());
