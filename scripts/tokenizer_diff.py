@@ -2,8 +2,8 @@
 """Differential test data for DeltaMerge's tokenizer: generated strings with real SentencePiece's ids.
 
 Usage (Debian's /usr/bin/python3 with python3-sentencepiece 0.1.97):
-  scripts/tokenizer_diff.py train              trains tests/fixtures/sentencepiece/bpe-8k/tokenizer.model (once;
-                                               the model is committed: its corpus is this machine's Debian texts)
+  scripts/tokenizer_diff.py train              trains tests/fixtures/sentencepiece/bpe-8k and bpe-odd (once; the
+                                               models are committed: their corpus is this machine's Debian texts)
   scripts/tokenizer_diff.py generate OUT.jsonl [--count N] [--seed S]
                                                N generated strings (default 100000) plus every prose line of the
                                                corpus, each with SentencePiece's ids for every fixture vocabulary
@@ -32,6 +32,7 @@ FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 VOCABS = {
     "tiny": os.path.join(FIXTURES, "tiny", "delta"),
     "bpe8k": os.path.join(FIXTURES, "sentencepiece", "bpe-8k"),
+    "odd": os.path.join(FIXTURES, "sentencepiece", "bpe-odd"),
 }
 FIXTURE_FILE = os.path.join(FIXTURES, "sentencepiece", "diff", "strings.jsonl")
 FIXTURE_COUNT = 2000      # generated strings in the committed subset
@@ -77,21 +78,33 @@ def corpus_lines():
 
 # --------------------------------------------------------------------------------------------- training
 
+ODD_USER_DEFINED = ["<br>", "[[", "]]", "ss", "http://"]
+
+
 def train():
-    out_dir = VOCABS["bpe8k"]
-    os.makedirs(out_dir, exist_ok=True)
-    corpus = os.path.join(out_dir, "corpus.txt.tmp")
+    """bpe-8k: LLaMA's options. bpe-odd: what LLaMA lacks (user-defined pieces, unused pieces, no byte fallback)."""
+    corpus = os.path.join(FIXTURES, "sentencepiece", "corpus.txt.tmp")
     with open(corpus, "w", encoding="utf-8") as f:
         for line in corpus_lines():
             f.write(line + "\n")
+    try:
+        train_model(corpus, VOCABS["bpe8k"], vocab_size=8000, byte_fallback=True)
+        train_model(corpus, VOCABS["odd"], vocab_size=3000, byte_fallback=False, user_defined_symbols=ODD_USER_DEFINED)
+        mark_unused(os.path.join(VOCABS["odd"], "tokenizer.model"))
+    finally:
+        os.remove(corpus)
+
+
+def train_model(corpus, out_dir, **options):
+    os.makedirs(out_dir, exist_ok=True)
     spm.SentencePieceTrainer.train(
-        input=corpus, model_prefix=os.path.join(out_dir, "tokenizer"), model_type="bpe", vocab_size=8000,
+        input=corpus, model_prefix=os.path.join(out_dir, "tokenizer"), model_type="bpe",
         # LLaMA's options (its tokenizer.model's trainer_spec/normalizer_spec)
-        character_coverage=0.99995, split_digits=True, allow_whitespace_only_pieces=True, byte_fallback=True,
+        character_coverage=0.99995, split_digits=True, allow_whitespace_only_pieces=True,
         add_dummy_prefix=True, remove_extra_whitespaces=False, normalization_rule_name="identity",
         split_by_unicode_script=True, split_by_whitespace=True, max_sentence_length=16384,
-        unk_id=0, bos_id=1, eos_id=2, pad_id=-1, num_threads=1, input_sentence_size=0, shuffle_input_sentence=False)
-    os.remove(corpus)
+        unk_id=0, bos_id=1, eos_id=2, pad_id=-1, num_threads=1, input_sentence_size=0, shuffle_input_sentence=False,
+        **options)
     os.remove(os.path.join(out_dir, "tokenizer.vocab"))
     sp = spm.SentencePieceProcessor(model_file=os.path.join(out_dir, "tokenizer.model"))
     n = sp.vocab_size()
@@ -106,6 +119,22 @@ def train():
     config["vocab_size"] = n + 1
     write_json(os.path.join(out_dir, "config.json"), config)
     print(f"trained {n} pieces into {out_dir}")
+
+
+def mark_unused(path):
+    """Every 7th merged piece becomes UNUSED: SentencePiece still merges through it, then splits it back."""
+    from sentencepiece import sentencepiece_model_pb2 as pb  # python3-protobuf
+    proto = pb.ModelProto()
+    with open(path, "rb") as f:
+        proto.ParseFromString(f.read())
+    marked = 0
+    for i, piece in enumerate(proto.pieces):
+        if piece.type == pb.ModelProto.SentencePiece.NORMAL and len(piece.piece) > 1 and i % 7 == 0 and i < len(proto.pieces) - 1:
+            piece.type = pb.ModelProto.SentencePiece.UNUSED
+            marked += 1
+    with open(path, "wb") as f:
+        f.write(proto.SerializeToString())
+    print(f"{marked} pieces marked unused in {path}")
 
 
 def write_json(path, obj):
@@ -244,6 +273,14 @@ def gen_added_tokens(rng, prose):
     return "".join(parts)
 
 
+def gen_user_defined(rng, prose):
+    parts = []
+    for _ in range(rng.randint(1, 6)):
+        r = rng.random()
+        parts.append(rng.choice(ODD_USER_DEFINED) if r < 0.5 else rng.choice(["", " ", "  ", "s", "<", "["]) if r < 0.7 else word(rng))
+    return "".join(parts)
+
+
 def gen_digits(rng, prose):
     return surround(rng, "".join(rng.choice(DIGITS + ".,-+ ") for _ in range(rng.randint(1, 30))))
 
@@ -270,6 +307,7 @@ GENERATORS = [
     ("repeat_one", 16, gen_repeat_one), ("repeat_two", 12, gen_repeat_two), ("whitespace", 12, gen_whitespace),
     ("punctuation", 10, gen_punctuation), ("mixed_scripts", 8, gen_mixed_scripts), ("rare_code_points", 8, gen_rare),
     ("long_word", 6, gen_long_word), ("added_tokens", 8, gen_added_tokens), ("digits", 4, gen_digits),
+    ("user_defined", 3, gen_user_defined),
     ("prose_mutated", 10, gen_prose_mutated), ("prose_window", 6, gen_prose_window),
 ]
 

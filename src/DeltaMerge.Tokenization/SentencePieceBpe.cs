@@ -24,6 +24,9 @@ internal sealed class SentencePieceBpe
     private readonly string[] _userDefined; // longest first: the first match at a position is the longest
     private readonly int[] _byteIds;        // id of <0xNN> per byte; the unknown id where the model lacks it
     private readonly bool _byteFallback;
+    private readonly bool _hasUnused;
+    // Every pair of code points that occur next to each other inside a mergeable piece, as (first << 21) | second.
+    private readonly HashSet<long> _adjacentInPieces = [];
 
     /// <param name="pieces">The SentencePiece model's pieces, index = id.</param>
     /// <param name="byteFallback">trainer_spec.byte_fallback: unknown characters become byte pieces.</param>
@@ -47,7 +50,9 @@ internal sealed class SentencePieceBpe
             if (!(mergeable ? _mergeable : _reserved).TryAdd(text, id)) throw Invalid($"piece '{text}' is defined twice", source);
             _scores[id] = score;
             _unused[id] = type == SentencePieceTokenType.Unused;
+            _hasUnused |= _unused[id];
             if (type == SentencePieceTokenType.UserDefined) userDefined.Add(text);
+            if (mergeable) AddAdjacentPairs(text);
             if (type == SentencePieceTokenType.Unknown)
             {
                 if (unknownId >= 0) throw Invalid($"pieces {unknownId} and {id} are both unknown pieces", source);
@@ -62,6 +67,17 @@ internal sealed class SentencePieceBpe
         for (int b = 0; b < 256; b++) _byteIds[b] = PieceToId(string.Create(CultureInfo.InvariantCulture, $"<0x{b:X2}>"));
     }
 
+    private void AddAdjacentPairs(string piece)
+    {
+        int previous = -1;
+        for (int at = 0; at < piece.Length; at += CharLength(piece, at))
+        {
+            int current = CodePoint(piece, at);
+            if (previous >= 0) _adjacentInPieces.Add(((long)previous << 21) | (uint)current);
+            previous = current;
+        }
+    }
+
     /// <summary>The unknown piece's id (by type, as SentencePiece finds it).</summary>
     public int UnknownId { get; }
 
@@ -69,12 +85,42 @@ internal sealed class SentencePieceBpe
     public void Encode(string normalized, List<int> ids)
     {
         if (normalized.Length == 0) return;
-        Symbol[] symbols = Split(normalized, out int count);
-        var agenda = new PriorityQueue<Pair, Pair>(count, PairOrder.Instance);
+        var symbols = new Symbol[normalized.Length];
+        var agenda = new SymbolPairQueue();
+        bool previousUnknown = false;
+        if (_hasUnused)
+        {
+            // An unused piece is split back as the last queued pair over the whole text made it: no chunks.
+            EncodeChunk(normalized, 0, normalized.Length, symbols, agenda, ids, ref previousUnknown);
+            return;
+        }
+        // Where two neighbouring characters occur next to each other in no piece, no merge can join them: the two sides
+        // are segmented independently, with the same result and much smaller queues (typically one chunk per word).
+        int start = 0, previous = -1;
+        for (int at = 0; at < normalized.Length;)
+        {
+            int length = CharLength(normalized, at);
+            int current = CodePoint(normalized, at);
+            if (at > start && !_adjacentInPieces.Contains(((long)previous << 21) | (uint)current))
+            {
+                EncodeChunk(normalized, start, at, symbols, agenda, ids, ref previousUnknown);
+                start = at;
+            }
+            previous = current;
+            at += length;
+        }
+        EncodeChunk(normalized, start, normalized.Length, symbols, agenda, ids, ref previousUnknown);
+    }
+
+    private void EncodeChunk(string normalized, int start, int end, Symbol[] symbols, SymbolPairQueue agenda,
+        List<int> ids, ref bool previousUnknown)
+    {
+        int count = Split(normalized, start, end, symbols);
+        agenda.Clear();
         Dictionary<string, (string Left, string Right)>? unusedMerges = null;
         for (int i = 1; i < count; i++) TryQueue(normalized, symbols, i - 1, i, agenda, ref unusedMerges);
 
-        while (agenda.TryDequeue(out Pair top, out _))
+        while (agenda.TryDequeue(out SymbolPair top))
         {
             ref Symbol left = ref symbols[top.Left];
             ref Symbol right = ref symbols[top.Right];
@@ -88,7 +134,6 @@ internal sealed class SentencePieceBpe
             TryQueue(normalized, symbols, top.Left, left.Next, agenda, ref unusedMerges);
         }
 
-        bool previousUnknown = false;
         for (int i = 0; i >= 0; i = symbols[i].Next)
         {
             ReadOnlySpan<char> piece = normalized.AsSpan(symbols[i].Start, symbols[i].Length);
@@ -128,14 +173,13 @@ internal sealed class SentencePieceBpe
         Resegment(parts.Right, unusedMerges, ids, ref previousUnknown);
     }
 
-    private void TryQueue(string normalized, Symbol[] symbols, int left, int right, PriorityQueue<Pair, Pair> agenda,
+    private void TryQueue(string normalized, Symbol[] symbols, int left, int right, SymbolPairQueue agenda,
         ref Dictionary<string, (string, string)>? unusedMerges)
     {
         if (left < 0 || right < 0 || symbols[left].Frozen || symbols[right].Frozen) return;
         int length = symbols[left].Length + symbols[right].Length;
         if (!_mergeableBySpan.TryGetValue(normalized.AsSpan(symbols[left].Start, length), out int id)) return;
-        var pair = new Pair(left, right, length, _scores[id]);
-        agenda.Enqueue(pair, pair);
+        agenda.Enqueue(new SymbolPair(left, right, length, _scores[id]));
         if (_unused[id])
         {
             // SentencePiece records the split of every queued pair that makes an unused piece; the last one wins.
@@ -146,26 +190,31 @@ internal sealed class SentencePieceBpe
     }
 
     /// <summary>One symbol per character (a surrogate pair is one character), or per user-defined piece, which is frozen.</summary>
-    private Symbol[] Split(string normalized, out int count)
+    private int Split(string normalized, int start, int end, Symbol[] symbols)
     {
-        var symbols = new Symbol[normalized.Length];
-        count = 0;
-        for (int at = 0; at < normalized.Length; count++)
+        int count = 0;
+        for (int at = start; at < end; count++)
         {
-            int length = MatchUserDefined(normalized, at);
+            int length = MatchUserDefined(normalized, at, end);
             bool frozen = length > 0;
-            if (!frozen) length = char.IsHighSurrogate(normalized[at]) && at + 1 < normalized.Length && char.IsLowSurrogate(normalized[at + 1]) ? 2 : 1;
+            if (!frozen) length = CharLength(normalized, at);
             symbols[count] = new Symbol { Start = at, Length = length, Prev = count - 1, Next = -1, Frozen = frozen };
             if (count > 0) symbols[count - 1].Next = count;
             at += length;
         }
-        return symbols;
+        return count;
     }
 
-    private int MatchUserDefined(string text, int at)
+    private static int CharLength(string text, int at) =>
+        char.IsHighSurrogate(text[at]) && at + 1 < text.Length && char.IsLowSurrogate(text[at + 1]) ? 2 : 1;
+
+    private static int CodePoint(string text, int at) =>
+        CharLength(text, at) == 2 ? char.ConvertToUtf32(text[at], text[at + 1]) : text[at];
+
+    private int MatchUserDefined(string text, int at, int end)
     {
         foreach (string piece in _userDefined)
-            if (string.CompareOrdinal(text, at, piece, 0, piece.Length) == 0 && at + piece.Length <= text.Length) return piece.Length;
+            if (at + piece.Length <= end && string.CompareOrdinal(text, at, piece, 0, piece.Length) == 0) return piece.Length;
         return 0;
     }
 
@@ -180,19 +229,5 @@ internal sealed class SentencePieceBpe
     {
         public int Start, Length, Prev, Next;
         public bool Frozen;
-    }
-
-    private readonly record struct Pair(int Left, int Right, int Length, float Score);
-
-    /// <summary>The best pair first: higher score, then the leftmost (SentencePiece's SymbolPairComparator).</summary>
-    private sealed class PairOrder : IComparer<Pair>
-    {
-        public static readonly PairOrder Instance = new();
-
-        public int Compare(Pair x, Pair y)
-        {
-            if (x.Score != y.Score) return x.Score > y.Score ? -1 : 1;
-            return x.Left.CompareTo(y.Left);
-        }
     }
 }

@@ -25,6 +25,15 @@ internal sealed class Differences(string what)
             _examples.Add($"{JsonSerializer.Serialize(entry.Text)} ({entry.Category}): expected [{string.Join(' ', e)}], got [{string.Join(' ', a)}]");
     }
 
+    /// <summary>Encodes every entry without BOS and fails unless all give <paramref name="expected"/>'s ids.</summary>
+    public static void CheckAll(string what, LlamaTokenizer tok, Func<DifferentialCorpus.Entry, int[]> expected)
+    {
+        var differences = new Differences(what);
+        foreach (DifferentialCorpus.Entry e in DifferentialCorpus.Entries)
+            differences.Check(e, expected(e), tok.Encode(e.Text, addBos: false));
+        differences.AssertNone();
+    }
+
     /// <summary>Writes the figures to the test output and fails with examples when anything differed.</summary>
     public void AssertNone()
     {

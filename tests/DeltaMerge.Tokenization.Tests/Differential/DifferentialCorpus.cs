@@ -30,7 +30,16 @@ public static class DifferentialCorpus
     {
         ["tiny"] = RepoPaths.Tiny("delta"),
         ["bpe8k"] = Path.Combine(RepoPaths.Fixtures, "sentencepiece", "bpe-8k"),
+        ["odd"] = Path.Combine(RepoPaths.Fixtures, "sentencepiece", "bpe-odd"),
     };
+
+    /// <summary>
+    /// The vocabularies whose GGUF form is checked: the LLaMA-like ones. Not <c>odd</c>: GGUF has no type for a model's
+    /// own user-defined pieces (our writer, like llama.cpp's converter, writes them as normal pieces, so SentencePiece's
+    /// ids on the original model are not what the file describes), and llama.cpp aborts on a vocabulary without byte
+    /// pieces (<c>std::out_of_range</c> looking up the newline byte).
+    /// </summary>
+    public static IEnumerable<string> GgufVocabularyNames => ["tiny", "bpe8k"];
 
     /// <summary>The file checked: <see cref="FileVariable"/> when set, else the committed subset.</summary>
     public static string FilePath =>

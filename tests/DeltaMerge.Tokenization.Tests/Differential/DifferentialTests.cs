@@ -5,14 +5,14 @@ namespace DeltaMerge.Tokenization.Tests.Differential;
 /// <summary>
 /// Our ids against real SentencePiece's on generated strings (ties of equal-score pairs, whitespace and punctuation runs,
 /// byte fallback, added tokens, prose), for every way a vocabulary is loaded: a Hugging Face directory, a Meta release
-/// (tokenizer.model alone), and the GGUF metadata our writer embeds.
+/// (tokenizer.model alone); <see cref="GgufDifferentialTests"/> checks the GGUF metadata our writer embeds.
 /// </summary>
 [TestFixtureSource(nameof(VocabularyNames))]
 public sealed class DifferentialTests(string vocabulary)
 {
     public static IEnumerable<string> VocabularyNames => DifferentialCorpus.Vocabularies.Keys;
 
-    private static readonly LlamaTokenizerOptions Plain = new() { AddedTokens = AddedTokenHandling.None };
+    internal static readonly LlamaTokenizerOptions Plain = new() { AddedTokens = AddedTokenHandling.None };
 
     private string Directory => DifferentialCorpus.Vocabularies[vocabulary];
 
@@ -23,11 +23,13 @@ public sealed class DifferentialTests(string vocabulary)
     public void Directory_default_ids_equal_transformers_4_28_with_and_without_bos()
     {
         var tok = LlamaTokenizer.FromDirectory(Directory);
-        var differences = new Differences($"{vocabulary} directory, default mode, BOS");
+        var mtLlama = LlamaTokenizer.FromDirectory(Directory, new LlamaTokenizerOptions { BosOverride = 2 });
+        var differences = new Differences($"{vocabulary} directory, default mode, no BOS, BOS, BOS override");
         foreach (DifferentialCorpus.Entry e in DifferentialCorpus.Entries)
         {
             differences.Check(e, e.DefaultIds(vocabulary), tok.Encode(e.Text, addBos: false));
             differences.Check(e, e.DefaultIds(vocabulary).Prepend(1), tok.Encode(e.Text));
+            differences.Check(e, e.DefaultIds(vocabulary).Prepend(2), mtLlama.Encode(e.Text));
         }
         differences.AssertNone();
     }
@@ -38,19 +40,6 @@ public sealed class DifferentialTests(string vocabulary)
         using var temp = new TempDirectory();
         File.Copy(Path.Combine(Directory, LlamaTokenizer.ModelFileName), temp.Sub(LlamaTokenizer.ModelFileName));
         CheckPlain(LlamaTokenizer.FromDirectory(temp.Path), "Meta layout");
-    }
-
-    [Test]
-    public void Gguf_vocabulary_gives_sentencepiece_ids()
-    {
-        using var temp = new TempDirectory();
-        string path = VocabularyGguf.Write(Directory, temp.Sub("vocab.gguf"));
-        CheckPlain(VocabularyGguf.Load(path, Plain), "GGUF");
-        var tok = VocabularyGguf.Load(path);
-        var differences = new Differences($"{vocabulary} GGUF, default mode");
-        foreach (DifferentialCorpus.Entry e in DifferentialCorpus.Entries)
-            differences.Check(e, e.DefaultIds(vocabulary), tok.Encode(e.Text, addBos: false));
-        differences.AssertNone();
     }
 
     [Test]
@@ -69,11 +58,6 @@ public sealed class DifferentialTests(string vocabulary)
         differences.AssertNone();
     }
 
-    private void CheckPlain(LlamaTokenizer tok, string source)
-    {
-        var differences = new Differences($"{vocabulary} {source}, plain sp.encode");
-        foreach (DifferentialCorpus.Entry e in DifferentialCorpus.Entries)
-            differences.Check(e, e.Ids[vocabulary], tok.Encode(e.Text, addBos: false));
-        differences.AssertNone();
-    }
+    private void CheckPlain(LlamaTokenizer tok, string source) =>
+        Differences.CheckAll($"{vocabulary} {source}, plain sp.encode", tok, e => e.Ids[vocabulary]);
 }

@@ -7,7 +7,7 @@ namespace DeltaMerge.Tokenization.Tests.Differential;
 /// Real llama.cpp (scripts/llama-cpp) tokenizing the vocabulary our GGUF writer embeds gives SentencePiece's ids on the
 /// differential strings. Skipped with a message when the harness is not installed; fails under CI=true.
 /// </summary>
-[TestFixtureSource(typeof(DifferentialTests), nameof(DifferentialTests.VocabularyNames))]
+[TestFixtureSource(typeof(DifferentialCorpus), nameof(DifferentialCorpus.GgufVocabularyNames))]
 public sealed class LlamaCppDifferentialTests(string vocabulary)
 {
     private const int Batch = 10_000; // strings per harness request: one llama.cpp load each
