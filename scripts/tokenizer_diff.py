@@ -4,7 +4,7 @@
 Usage (Debian's /usr/bin/python3 with python3-sentencepiece 0.1.97):
   scripts/tokenizer_diff.py train              trains tests/fixtures/sentencepiece/bpe-8k and bpe-odd (once; the
                                                models are committed: their corpus is this machine's Debian texts)
-  scripts/tokenizer_diff.py generate OUT.jsonl [--count N] [--seed S]
+  scripts/tokenizer_diff.py generate OUT.jsonl [--count N] [--seed S] [--no-prose]
                                                N generated strings (default 100000) plus every prose line of the
                                                corpus, each with SentencePiece's ids for every fixture vocabulary
   scripts/tokenizer_diff.py fixture            rewrites tests/fixtures/sentencepiece/diff/strings.jsonl: the first
@@ -388,14 +388,15 @@ def write_records(path, count, seed, prose_count):
             n += 1
         for category, text in generate_strings(count, seed, prose):
             put(category, text)
-        step = max(1, len(prose) // prose_count) if prose_count else 1
-        for line in prose[::step][:prose_count] if prose_count else prose:
+        # prose_count: that many lines spread over the corpus; 0: every line; -1: none
+        lines = prose if prose_count == 0 else [] if prose_count < 0 else prose[::max(1, len(prose) // prose_count)][:prose_count]
+        for line in lines:
             put("prose_line", line)
     return n, len(prose)
 
 
 def bench(path):
-    with open(path, encoding="utf-8") as f:
+    with open(path, encoding="utf-8", newline="") as f:  # "\r" stays "\r", as .NET reads it
         text = f.read()
     result = {}
     for name, (sp, _) in processors().items():
@@ -421,7 +422,7 @@ def main(argv):
         out = argv[1]
         count = int(argv[argv.index("--count") + 1]) if "--count" in argv else 100_000
         seed = int(argv[argv.index("--seed") + 1]) if "--seed" in argv else DEFAULT_SEED
-        n, prose = write_records(out, count, seed, 0)
+        n, prose = write_records(out, count, seed, -1 if "--no-prose" in argv else 0)
         print(f"{n} strings ({count} generated, seed {seed}, {prose} prose lines) -> {out}")
     elif command == "fixture":
         n, _ = write_records(FIXTURE_FILE, FIXTURE_COUNT, DEFAULT_SEED, FIXTURE_PROSE)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using DeltaMerge.Formats;
@@ -25,6 +26,11 @@ internal sealed class SentencePieceBpe
     private readonly int[] _byteIds;        // id of <0xNN> per byte; the unknown id where the model lacks it
     private readonly bool _byteFallback;
     private readonly bool _hasUnused;
+    // Ids of chunks seen before (bounded; shared by all threads encoding with this vocabulary).
+    private const int MaxCachedChunks = 1 << 16, MaxCachedChunkLength = 64;
+    private readonly ConcurrentDictionary<string, int[]> _chunkCache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _chunkCacheBySpan;
+    private int _chunkCacheCount;
     // Every pair of code points that occur next to each other inside a mergeable piece, as (first << 21) | second.
     private readonly HashSet<long> _adjacentInPieces = [];
 
@@ -37,6 +43,7 @@ internal sealed class SentencePieceBpe
     {
         _mergeableBySpan = _mergeable.GetAlternateLookup<ReadOnlySpan<char>>();
         _reservedBySpan = _reserved.GetAlternateLookup<ReadOnlySpan<char>>();
+        _chunkCacheBySpan = _chunkCache.GetAlternateLookup<ReadOnlySpan<char>>();
         _scores = new float[pieces.Count];
         _unused = new bool[pieces.Count];
         _byteFallback = byteFallback;
@@ -103,13 +110,37 @@ internal sealed class SentencePieceBpe
             int current = CodePoint(normalized, at);
             if (at > start && !_adjacentInPieces.Contains(((long)previous << 21) | (uint)current))
             {
-                EncodeChunk(normalized, start, at, symbols, agenda, ids, ref previousUnknown);
+                EncodeChunkCached(normalized, start, at, symbols, agenda, ids, ref previousUnknown);
                 start = at;
             }
             previous = current;
             at += length;
         }
-        EncodeChunk(normalized, start, normalized.Length, symbols, agenda, ids, ref previousUnknown);
+        EncodeChunkCached(normalized, start, normalized.Length, symbols, agenda, ids, ref previousUnknown);
+    }
+
+    /// <summary>
+    /// A chunk's ids depend on its text alone, so words seen before are looked up. Only with byte fallback: without it a
+    /// run of unknown characters across chunks is one id, which a cached chunk cannot know.
+    /// </summary>
+    private void EncodeChunkCached(string normalized, int start, int end, Symbol[] symbols, SymbolPairQueue agenda,
+        List<int> ids, ref bool previousUnknown)
+    {
+        ReadOnlySpan<char> chunk = normalized.AsSpan(start, end - start);
+        if (!_byteFallback || chunk.Length > MaxCachedChunkLength)
+        {
+            EncodeChunk(normalized, start, end, symbols, agenda, ids, ref previousUnknown);
+            return;
+        }
+        if (_chunkCacheBySpan.TryGetValue(chunk, out int[]? cached))
+        {
+            ids.AddRange(cached);
+            return;
+        }
+        int before = ids.Count;
+        EncodeChunk(normalized, start, end, symbols, agenda, ids, ref previousUnknown);
+        if (_chunkCacheCount < MaxCachedChunks && _chunkCache.TryAdd(chunk.ToString(), ids.GetRange(before, ids.Count - before).ToArray()))
+            Interlocked.Increment(ref _chunkCacheCount);
     }
 
     private void EncodeChunk(string normalized, int start, int end, Symbol[] symbols, SymbolPairQueue agenda,
