@@ -27,6 +27,8 @@ import time
 
 import sentencepiece as spm
 
+from hf_tokenize import legacy_v428_ids
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 VOCABS = {
@@ -326,32 +328,7 @@ def generate_strings(count, seed, prose):
 def hf_legacy_ids(sp, text, pad_id):
     """transformers 4.28 slow LlamaTokenizer: split on <unk> <s> </s> [PAD]; strip around [PAD] (a plain string)."""
     specials = {"<unk>": sp.unk_id(), "<s>": sp.bos_id(), "</s>": sp.eos_id(), "[PAD]": pad_id}
-    parts, i, start = [], 0, 0
-    while i < len(text):
-        match = next((t for t in ADDED if text.startswith(t, i)), None)
-        if match is None:
-            i += 1
-            continue
-        if i > start:
-            parts.append(text[start:i])
-        parts.append(match)
-        i += len(match)
-        start = i
-    if start < len(text):
-        parts.append(text[start:])
-    for k, part in enumerate(parts):
-        if part != "[PAD]":
-            continue  # <s> </s> <unk> are AddedToken objects with lstrip = rstrip = False
-        if k + 1 < len(parts) and parts[k + 1]:
-            parts[k + 1] = parts[k + 1].lstrip()
-        if k > 0 and parts[k - 1]:
-            parts[k - 1] = parts[k - 1].rstrip()
-    ids = []
-    for part in parts:
-        if not part:
-            continue
-        ids.extend([specials[part]] if part in specials else sp.encode(part))
-    return ids
+    return legacy_v428_ids(sp, text, specials)
 
 
 def processors():
