@@ -379,7 +379,7 @@ def bench(path):
     for name, (sp, _) in processors().items():
         sp.encode(text)  # warm up
         best, tokens = None, 0
-        for _ in range(5):
+        for _ in range(10):
             t0 = time.perf_counter()
             tokens = len(sp.encode(text))
             dt = time.perf_counter() - t0

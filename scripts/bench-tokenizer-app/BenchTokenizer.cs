@@ -13,9 +13,11 @@ foreach (string spec in args.Skip(1))
 {
     string[] parts = spec.Split('=', 2);
     var options = new LlamaTokenizerOptions { AddedTokens = AddedTokenHandling.None };
-    int tokens = LlamaTokenizer.FromDirectory(parts[1], options).Encode(text, addBos: false).Count; // warm up (JIT)
+    int tokens = 0;
+    for (int run = 0; run < 3; run++) // warm up: the JIT's optimized code arrives after a few calls and a delay
+        tokens = LlamaTokenizer.FromDirectory(parts[1], options).Encode(text, addBos: false).Count;
     double best = double.MaxValue;
-    for (int run = 0; run < 5; run++)
+    for (int run = 0; run < 10; run++)
     {
         // A fresh tokenizer each time: its cache of words starts empty, so only repeats within the text are looked up.
         var tok = LlamaTokenizer.FromDirectory(parts[1], options);
