@@ -39,6 +39,8 @@ import sentencepiece as spm
 import torch
 import torch.nn.functional as F
 
+from hf_tokenize import legacy_v428_ids, split_on
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TINY = os.path.join(ROOT, "tests", "fixtures", "tiny")
 DELTA_DIR = os.path.join(TINY, "delta")
@@ -488,28 +490,6 @@ def build_forward(name, sp, cfg, log):
 # ---------------------------------------------------------------------------
 
 
-def split_on(text, tokens):
-    """transformers Trie.split: leftmost, then longest match; returns segments incl. the tokens."""
-    out, i, start = [], 0, 0
-    while i < len(text):
-        m = None
-        for t in sorted(tokens, key=len, reverse=True):
-            if text.startswith(t, i):
-                m = t
-                break
-        if m is None:
-            i += 1
-            continue
-        if i > start:
-            out.append(text[start:i])
-        out.append(m)
-        i += len(m)
-        start = i
-    if start < len(text):
-        out.append(text[start:])
-    return out
-
-
 def build_tokenize(sp, sp_nodummy, log):
     with open(ADDED_TOKENS_JSON) as f:
         added = json.load(f)
@@ -521,23 +501,8 @@ def build_tokenize(sp, sp_nodummy, log):
         return [sp.id_to_piece(i) if i < sp.get_piece_size() else PAD_TEXT for i in ids]
 
     def v_legacy_428(text):
-        # transformers 4.28 slow LlamaTokenizer.tokenize (legacy): split on all no-split tokens
-        # (<unk>, <s>, </s> from special_tokens_map.json as AddedToken lstrip/rstrip=False, and
-        # [PAD], a plain str there -> whitespace on both of its sides is stripped); empty
-        # segments dropped; every other segment -> sp.encode (each gets the dummy prefix).
-        segs = split_on(text, list(specials))
-        for i, s in enumerate(segs):
-            if s == PAD_TEXT:
-                if i + 1 < len(segs) and segs[i + 1] not in specials:
-                    segs[i + 1] = segs[i + 1].lstrip()
-                if i > 0 and segs[i - 1] not in specials:
-                    segs[i - 1] = segs[i - 1].rstrip()
-        ids = []
-        for s in segs:
-            if not s:
-                continue
-            ids += [specials[s]] if s in specials else sp.encode(s)
-        return ids
+        # transformers 4.28 slow LlamaTokenizer.tokenize (legacy): see hf_tokenize.legacy_v428_ids
+        return legacy_v428_ids(sp, text, specials, plain=PAD_TEXT)
 
     def v_split_dummy(text):
         # split on [PAD] only, no stripping, every segment sp.encode (dummy prefix on each)

@@ -8,6 +8,8 @@
 //     "model": "/abs/path/model.gguf",          required
 //     "threads": 1,                              optional, default 1
 //     "check_tensors": true,                     optional, default true: llama.cpp validates tensor data (NaN/Inf, ...)
+//     "vocab_only": false,                       optional: load the vocabulary and hyperparameters only (a GGUF without
+//                                                tensors will do); tokenize only, no logits or bench
 //     "tokenize": ["text", {"text": "x", "add_special": false, "parse_special": true}, ...],
 //                                                optional; a plain string means add_special=true, parse_special=false
 //     "logits": [{"tokens": [1, 2, 3], "positions": [0, 2], "encoding": "json" | "f32-base64"}, ...],
@@ -187,7 +189,8 @@ async function worker(requestFile, resultFile) {
                 modelPath,
                 gpuLayers: 0,
                 useMmap: true,
-                checkTensors: request.check_tensors ?? true
+                checkTensors: request.check_tensors ?? true,
+                vocabOnly: request.vocab_only === true
             });
         } catch (err) {
             if (err?.message === "Failed to load model") throw new Error("llama.cpp failed to load the model (see the log)");

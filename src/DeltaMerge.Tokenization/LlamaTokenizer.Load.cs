@@ -32,6 +32,10 @@ public sealed partial class LlamaTokenizer
         SentencePieceModel model = SentencePieceModel.Load(bytes, modelPath); // our parser: specific errors for bad files
         if (model.ModelType != SentencePieceModelType.Bpe)
             throw new NotSupportedException($"{modelPath} is a {model.ModelType} model; only BPE (LLaMA) is supported.");
+        if (model.HasCharacterMap)
+            throw new NotSupportedException($"{modelPath} normalizes characters with a precompiled map; only identity normalization (LLaMA) is supported.");
+        var bpe = new SentencePieceBpe(model.Pieces, model.ByteFallback, modelPath);
+        var normalizer = new SentencePieceNormalizer(model.AddDummyPrefix, model.RemoveExtraWhitespaces, model.EscapeWhitespaces);
         HfTokenizerFiles files = HfTokenizerFiles.Load(directory);
         LlamaVocabulary vocab = LlamaVocabulary.Build(model, files);
         int pieceCount = model.Pieces.Count;
@@ -55,15 +59,15 @@ public sealed partial class LlamaTokenizer
         }
 
         int Named(string key, int fallback) => named.TryGetValue(key, out var t) && idOf.TryGetValue(t.Content, out int id) ? id : fallback;
-        return new LlamaTokenizer(bytes, modelPath, table, specials.Values.ToList(),
+        return new LlamaTokenizer(bpe, normalizer, table, specials.Values.ToList(),
             Named("bos_token", model.BosId), Named("eos_token", model.EosId), Named("unk_token", model.UnkId),
             vocab.AddBosToken ?? true, options ?? new LlamaTokenizerOptions());
     }
 
     /// <summary>
     /// Builds the tokenizer from GGUF metadata (<c>tokenizer.ggml.tokens/scores/token_type</c>, special ids,
-    /// <c>add_bos_token</c>, <c>add_space_prefix</c>), as llama.cpp's converter writes it for a SentencePiece model. The
-    /// pieces are serialized back into a SentencePiece ModelProto for Microsoft.ML.Tokenizers.
+    /// <c>add_bos_token</c>, <c>add_space_prefix</c>), as llama.cpp's converter writes it for a SentencePiece model: the
+    /// pieces before the added tokens are the SentencePiece model, normalized as LLaMA's (identity, spaces kept).
     /// </summary>
     /// <exception cref="CheckpointFormatException">A key is missing or mistyped, the arrays differ in length
     /// (<see cref="FormatErrorKind.TokenizerFileInvalid"/>), or the vocabulary is not LLaMA's.</exception>
@@ -111,7 +115,15 @@ public sealed partial class LlamaTokenizer
         int unk = unkId ?? IndexOfType(types, SentencePieceTokenType.Unknown, pieceCount) ?? 0;
         int bos = bosId ?? 1, eos = eosId ?? 2;
         bool dummyPrefix = addSpacePrefix ?? true;
-        byte[] proto = SentencePieceProtoBuilder.Build(tokens, scores, types, pieceCount, unk, bos, eos, dummyPrefix);
+        var pieces = new SentencePieceToken[pieceCount];
+        bool byteFallback = false;
+        for (int id = 0; id < pieceCount; id++)
+        {
+            pieces[id] = new SentencePieceToken(tokens[id], scores[id], types[id]);
+            byteFallback |= types[id] == SentencePieceTokenType.Byte;
+        }
+        var bpe = new SentencePieceBpe(pieces, byteFallback, source);
+        var normalizer = new SentencePieceNormalizer(dummyPrefix, removeExtraWhitespaces: false, escapeWhitespaces: true);
         var table = new TokenTable(tokens, types, pieceCount, dummyPrefix, removeExtraWhitespaces: false);
 
         // Without special_tokens_map.json: the model's control/unknown pieces split as AddedToken(lstrip=rstrip=false)
@@ -124,7 +136,7 @@ public sealed partial class LlamaTokenizer
             if ((added || control) && !specials.ContainsKey(tokens[id]))
                 specials[tokens[id]] = new AddedToken(tokens[id], id, added, added, added);
         }
-        return new LlamaTokenizer(proto, source, table, specials.Values.ToList(), bos, eos, unk, addBos ?? true,
+        return new LlamaTokenizer(bpe, normalizer, table, specials.Values.ToList(), bos, eos, unk, addBos ?? true,
             options ?? new LlamaTokenizerOptions());
     }
 

@@ -1,8 +1,3 @@
-using DeltaMerge.Formats;
-using DeltaMerge.Formats.Gguf;
-using DeltaMerge.Formats.SentencePiece;
-using MlLlamaTokenizer = Microsoft.ML.Tokenizers.LlamaTokenizer;
-
 namespace DeltaMerge.Tokenization;
 
 /// <summary>
@@ -10,33 +5,33 @@ namespace DeltaMerge.Tokenization;
 /// (<c>[PAD]</c>), <c>add_bos_token</c>, a BOS override, and SentencePiece-exact decoding.
 /// </summary>
 /// <remarks>
-/// Segmentation is Microsoft.ML.Tokenizers' <c>LlamaTokenizer</c>; splitting on added tokens, BOS and decoding are
-/// ours (docs/tokenizer.md says why). Instances are immutable and safe to share between threads.
+/// Segmentation is SentencePiece's BPE merge loop restated (<see cref="SentencePieceBpe"/>); splitting on added tokens,
+/// BOS and decoding are ours too (docs/tokenizer.md says why). Instances are immutable and safe to share between threads.
 /// </remarks>
 public sealed partial class LlamaTokenizer
 {
     /// <summary>tokenizer.model.</summary>
     public const string ModelFileName = "tokenizer.model";
 
-    private readonly MlLlamaTokenizer _segmenter;        // no special tokens: plain sp.encode of one piece of text
-    private readonly Lazy<MlLlamaTokenizer> _withAdded;  // the library's own added-token splitting
-    private readonly byte[] _modelProto;
+    private readonly SentencePieceBpe _bpe;
+    private readonly SentencePieceNormalizer _normalizer;
+    private readonly SentencePieceNormalizer _normalizerWithoutDummyPrefix;
     private readonly TokenTable _table;
     private readonly AddedTokenSplitter _legacySplitter;
     private readonly AddedTokenSplitter _addedSplitter;
     private readonly LlamaTokenizerOptions _options;
     private readonly Dictionary<string, int> _addedTokens;
 
-    private LlamaTokenizer(byte[] modelProto, string source, TokenTable table, IReadOnlyList<AddedToken> specials,
+    private LlamaTokenizer(SentencePieceBpe bpe, SentencePieceNormalizer normalizer, TokenTable table, IReadOnlyList<AddedToken> specials,
         int bosId, int eosId, int unkId, bool addBosFromFiles, LlamaTokenizerOptions options)
     {
-        _modelProto = modelProto;
-        _segmenter = CreateSegmenter(modelProto, null, source);
+        _bpe = bpe;
+        _normalizer = normalizer;
+        _normalizerWithoutDummyPrefix = normalizer.WithoutDummyPrefix();
         _table = table;
         _options = options;
         List<AddedToken> added = specials.Where(t => t.IsAdded).ToList();
         _addedTokens = added.ToDictionary(t => t.Text, t => t.Id, StringComparer.Ordinal);
-        _withAdded = new Lazy<MlLlamaTokenizer>(() => CreateSegmenter(_modelProto, _addedTokens, source));
         _legacySplitter = new AddedTokenSplitter(specials);
         _addedSplitter = new AddedTokenSplitter(added.Select(t => t with { LStrip = false, RStrip = false }));
         BosId = bosId;
@@ -91,25 +86,21 @@ public sealed partial class LlamaTokenizer
         ArgumentNullException.ThrowIfNull(text);
         var ids = new List<int>();
         if (addBos ?? AddBos) ids.Add(PrependedBosId);
-        switch (_options.AddedTokens)
+        if (_options.AddedTokens == AddedTokenHandling.None)
         {
-            case AddedTokenHandling.None:
-                ids.AddRange(EncodePlain(text));
-                break;
-            case AddedTokenHandling.AddedTokensNoDummyPrefix:
-                // Microsoft.ML.Tokenizers splits on its special tokens and gives the dummy prefix only to the text's start.
-                ids.AddRange(_addedTokens.Count == 0 ? EncodePlain(text)
-                    : _withAdded.Value.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false));
-                break;
-            default:
-                bool legacy = _options.AddedTokens == AddedTokenHandling.HfLegacyV428;
-                AddedTokenSplitter splitter = legacy ? _legacySplitter : _addedSplitter;
-                foreach (AddedTokenSplitter.Segment segment in splitter.Split(text, strip: legacy))
-                {
-                    if (segment.Token is { } token) ids.Add(token.Id);
-                    else ids.AddRange(EncodePlain(segment.Text)); // each piece on its own: each gets the dummy prefix
-                }
-                break;
+            EncodePlain(text, _normalizer, ids);
+            return ids;
+        }
+        bool legacy = _options.AddedTokens == AddedTokenHandling.HfLegacyV428;
+        bool prefixEach = _options.AddedTokens != AddedTokenHandling.AddedTokensNoDummyPrefix;
+        AddedTokenSplitter splitter = legacy ? _legacySplitter : _addedSplitter;
+        bool atStart = true;
+        foreach (AddedTokenSplitter.Segment segment in splitter.Split(text, strip: legacy))
+        {
+            if (segment.Token is { } token) ids.Add(token.Id);
+            // Each stretch is encoded on its own; in the no-dummy-prefix mode only the text's start gets the prefix.
+            else EncodePlain(segment.Text, prefixEach || atStart ? _normalizer : _normalizerWithoutDummyPrefix, ids);
+            atStart = false;
         }
         return ids;
     }
@@ -133,22 +124,6 @@ public sealed partial class LlamaTokenizer
     /// <summary>A streaming decoder over this vocabulary; <paramref name="skip"/> as in <see cref="Decode"/>.</summary>
     public IncrementalDecoder CreateDecoder(IReadOnlySet<int>? skip = null) => new(_table, skip);
 
-    private IReadOnlyList<int> EncodePlain(string text) =>
-        text.Length == 0 ? [] : _segmenter.EncodeToIds(text, addBeginningOfSentence: false, addEndOfSentence: false,
-            considerPreTokenization: true, considerNormalization: true);
-
-    private static MlLlamaTokenizer CreateSegmenter(byte[] modelProto, IReadOnlyDictionary<string, int>? specialTokens, string source)
-    {
-        try
-        {
-            using var stream = new MemoryStream(modelProto, writable: false);
-            return MlLlamaTokenizer.Create(stream, addBeginOfSentence: false, addEndOfSentence: false, specialTokens);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // Our parser accepted the bytes; the library may still refuse them (its own checks).
-            throw new CheckpointFormatException(FormatErrorKind.SentencePieceInvalid,
-                $"Microsoft.ML.Tokenizers could not load the SentencePiece model: {e.Message}", source);
-        }
-    }
+    private void EncodePlain(string text, SentencePieceNormalizer normalizer, List<int> ids) =>
+        _bpe.Encode(normalizer.Normalize(text), ids);
 }

@@ -8,7 +8,7 @@ public sealed class SentencePieceModel
 {
     internal SentencePieceModel(IReadOnlyList<SentencePieceToken> pieces, SentencePieceModelType modelType, int trainerVocabSize,
         bool byteFallback, int unkId, int bosId, int eosId, int padId, bool addDummyPrefix, bool removeExtraWhitespaces,
-        bool escapeWhitespaces)
+        bool escapeWhitespaces, bool hasCharacterMap)
     {
         Pieces = pieces;
         ModelType = modelType;
@@ -21,6 +21,7 @@ public sealed class SentencePieceModel
         AddDummyPrefix = addDummyPrefix;
         RemoveExtraWhitespaces = removeExtraWhitespaces;
         EscapeWhitespaces = escapeWhitespaces;
+        HasCharacterMap = hasCharacterMap;
     }
 
     /// <summary>The pieces; a piece's index is its id.</summary>
@@ -55,6 +56,12 @@ public sealed class SentencePieceModel
 
     /// <summary><c>normalizer_spec.escape_whitespaces</c>: spaces are stored as U+2581.</summary>
     public bool EscapeWhitespaces { get; }
+
+    /// <summary>
+    /// <c>normalizer_spec.precompiled_charsmap</c> is not empty: the model normalizes characters (nmt_nfkc and the
+    /// like) before segmentation. LLaMA's model has none (<c>identity</c>).
+    /// </summary>
+    public bool HasCharacterMap { get; }
 
     /// <summary>Parses a serialized ModelProto.</summary>
     /// <param name="data">The bytes of <c>tokenizer.model</c>.</param>

@@ -29,6 +29,7 @@ internal sealed class SentencePieceModelReader
     private bool _addDummyPrefix = true;
     private bool _removeExtraWhitespaces = true;
     private bool _escapeWhitespaces = true;
+    private bool _hasCharacterMap;
 
     private SentencePieceModelReader(byte[] data, string? filePath)
     {
@@ -53,7 +54,7 @@ internal sealed class SentencePieceModelReader
                 "no pieces: expected a SentencePiece ModelProto with at least one piece", filePath);
         return new SentencePieceModel(reader._pieces.ToArray(), reader._modelType, reader._vocabSize, reader._byteFallback,
             reader._unkId, reader._bosId, reader._eosId, reader._padId, reader._addDummyPrefix, reader._removeExtraWhitespaces,
-            reader._escapeWhitespaces);
+            reader._escapeWhitespaces, reader._hasCharacterMap);
     }
 
     private void ReadModel()
@@ -141,6 +142,10 @@ internal sealed class SentencePieceModelReader
                 case SentencePieceWire.NormalizerAddDummyPrefix: _addDummyPrefix = ReadBool(tag); break;
                 case SentencePieceWire.NormalizerRemoveExtraWhitespaces: _removeExtraWhitespaces = ReadBool(tag); break;
                 case SentencePieceWire.NormalizerEscapeWhitespaces: _escapeWhitespaces = ReadBool(tag); break;
+                case SentencePieceWire.NormalizerPrecompiledCharsMap:
+                    Expect(tag, WireFormat.WireType.LengthDelimited);
+                    _hasCharacterMap = _input.ReadBytes().Length > 0;
+                    break;
                 default: _input.SkipLastField(); break;
             }
         }

@@ -23,6 +23,7 @@ internal static class SentencePieceWire
     public const int TrainerPadId = 43;
 
     // NormalizerSpec
+    public const int NormalizerPrecompiledCharsMap = 2;
     public const int NormalizerAddDummyPrefix = 3;
     public const int NormalizerRemoveExtraWhitespaces = 4;
     public const int NormalizerEscapeWhitespaces = 5;
