@@ -46,7 +46,7 @@ public sealed class ReferenceForwardTests
         using var runtime = LlamaRuntime.Load(TinyModels.MergedModel(temp, "merge-f16"), Cpu with { WeightDType = RuntimeDType.Float16 });
         TinyModels.ZeroLoaded(runtime, reference.Zeroed);
         // The kernel path reads the matrices as stored: fp16, in place.
-        Assert.That(runtime.Model.ResidentWeights().Select(w => w.Weight.Matrix.Type), Is.Not.Empty.And.All.EqualTo(Kernels.WeightType.F16));
+        Assert.That(runtime.Model.ResidentWeights().Select(w => w.Weight.Matrix.Type), Is.Not.Empty.And.All.EqualTo(Runtime.Kernels.WeightType.F16));
         float worst = reference.Prompts.Max(p => TinyModels.MaxAbsDiff(TinyModels.Logits(runtime, p.Ids), p.Logits));
         TestContext.Out.WriteLine($"fp16 weights, fp32 compute: max |logit - PyTorch| = {worst:E2}");
         Assert.That(worst, Is.LessThanOrEqualTo(LogitTolerance));
