@@ -65,7 +65,7 @@ public sealed class LlamaRuntime : IDisposable
         if (options.Threads is not null) torch.set_num_threads(threads);
         using var catalog = WeightCatalog.Open(path);
         // Float32 on the CPU: the exact kernel path on weights as stored; otherwise libtorch modules in the compute type.
-        var backend = !device.IsCuda && compute == RuntimeDType.Float32 ? new KernelBackend(threads, DecodeRowLimit) : null;
+        var backend = !device.IsCuda && compute == RuntimeDType.Float32 ? new KernelBackend(threads, options.DecodeRowLimit ?? DecodeRowLimit) : null;
         LlamaModel model;
         try
         {

@@ -27,4 +27,10 @@ public sealed record RuntimeOptions
     /// Threads the CPU kernels and libtorch use. Null: the machine's logical processors.
     /// </summary>
     public int? Threads { get; init; }
+
+    /// <summary>
+    /// Kernel path: row counts up to which projections use the matrix-vector kernels instead of widening weights for
+    /// libtorch's GEMM. Null: <see cref="LlamaRuntime.DecodeRowLimit"/> (the measured crossover; scripts/bench-crossover).
+    /// </summary>
+    public int? DecodeRowLimit { get; init; }
 }
