@@ -23,17 +23,13 @@ internal static unsafe class Bench
         output.WriteLine($"isa={KernelIsas.Best}, matrix {outputs}x{K}, {seconds} s per figure");
         var probe = new double[maxThreads + 1];
         double probeCpu = double.NaN;
-        long probeBytes = WeightMatrix.BytesPerRow(WeightType.F32, K) * outputs;
-        byte* probeData = Allocate(probeBytes, WeightType.F32);
         for (int t = 1; t <= maxThreads; t++)
         {
-            using var pool = new KernelPool(t);
-            var (wall, perCpu) = Measure(probeBytes, seconds, () => pool.Run(outputs, (first, end) => ReadRows(probeData, first, end), MatVecJob.Granularity));
+            var (wall, perCpu) = Probe(t, outputs, seconds);
             probe[t] = wall;
             if (t == 1) probeCpu = perCpu;
             output.WriteLine($"memory read probe, {t} thread(s): {wall:F1} GB/s" + (t == 1 ? $", {perCpu:F1} GB/s per CPU-second" : ""));
         }
-        NativeMemory.AlignedFree(probeData);
         output.WriteLine();
         output.WriteLine("| type | rows | threads | GB/s (wall) | % of probe | GB/s per CPU-second (1 thread) | % of probe |");
         output.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
@@ -74,6 +70,30 @@ internal static unsafe class Bench
             output.WriteLine($"call overhead, {outputs}x{k} f32, 1 row, {t} thread(s): {1e-3 / wall:F2} µs per call");
         }
         NativeMemory.AlignedFree(data);
+    }
+
+    /// <summary>The memory read probe alone, for scripts/bench-runtime: GB/s of a plain vectorised sum on <c>--threads</c> threads.</summary>
+    public static int RunProbe(TextWriter output, string[] args)
+    {
+        var (wall, _) = Probe((int)Option(args, "--threads", 1), (int)Option(args, "--outputs", 4096), Option(args, "--seconds", 1.0));
+        output.WriteLine(FormattableString.Invariant($"{wall:F1}"));
+        return 0;
+    }
+
+    /// <summary>GB/s (wall, and per CPU-second of the caller) of reading a float32 matrix larger than the caches.</summary>
+    private static (double Wall, double PerCpu) Probe(int threads, int outputs, double seconds)
+    {
+        long probeBytes = WeightMatrix.BytesPerRow(WeightType.F32, K) * outputs;
+        byte* probeData = Allocate(probeBytes, WeightType.F32);
+        try
+        {
+            using var pool = new KernelPool(threads);
+            return Measure(probeBytes, seconds, () => pool.Run(outputs, (first, end) => ReadRows(probeData, first, end), MatVecJob.Granularity));
+        }
+        finally
+        {
+            NativeMemory.AlignedFree(probeData);
+        }
     }
 
     private static double Option(string[] args, string name, double fallback)
