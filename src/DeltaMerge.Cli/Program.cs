@@ -4,6 +4,7 @@ using DeltaMerge.Cli.Commands;
 
 Interrupts.Install();
 AllocatorTuning.Apply();
+DeltaMerge.Runtime.OpenMpWaits.PreferPassive();   // before anything loads libtorch
 var global = new GlobalOptions();
 var root = new RootCommand("deltamerge: rebuild fine-tuned LLaMA models from published weight deltas (MT-LLaMA and others), verified end to end.");
 global.AddTo(root);

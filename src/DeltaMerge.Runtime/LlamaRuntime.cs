@@ -20,6 +20,9 @@ public sealed class LlamaRuntime : IDisposable
     private readonly LlamaModel _model;
     private bool _disposed;
 
+    // For library users whose first TorchSharp call is loading a model (the CLI does this at start-up).
+    static LlamaRuntime() => OpenMpWaits.PreferPassive();
+
     private LlamaRuntime(LlamaModel model, ComputeDevice device, RuntimeDType weightDType, RuntimeDType computeDType)
     {
         _model = model;
