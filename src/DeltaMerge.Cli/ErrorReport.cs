@@ -21,6 +21,7 @@ public static class ErrorReport
         DeviceUnavailableException x => (ExitCodes.DeviceUnavailable, "device_unavailable", x.Message),
         Eval.Data.EvalDataException x => (ExitCodes.InvalidInput, "eval_data." + x.Kind, x.Message),
         Runtime.ModelLoadException x => (ExitCodes.InvalidInput, "model." + x.Kind, x.Message),
+        InterruptedKeepingOutputException x => (ExitCodes.Cancelled, "cancelled", x.Message),
         OperationCanceledException => (ExitCodes.Cancelled, "cancelled", "Interrupted; the partial output was removed."),
         FileNotFoundException x => (ExitCodes.InvalidInput, "file_not_found", x.Message),
         DirectoryNotFoundException x => (ExitCodes.InvalidInput, "directory_not_found", x.Message),

@@ -102,6 +102,8 @@ public enum FormatErrorKind
     /// <summary>tokenizer.model is not a well-formed SentencePiece ModelProto: truncated, a known field with the wrong
     /// wire type, a group, invalid UTF-8, an empty piece or a piece type outside the enum.</summary>
     SentencePieceInvalid,
+    /// <summary>tokenizer.model is a SentencePiece model of another type than BPE (unigram, word, char): not LLaMA's.</summary>
+    SentencePieceNotBpe,
     /// <summary>tokenizer.model parsed but holds no pieces (an empty file, or bytes that are not a model).</summary>
     SentencePieceNoPieces,
     /// <summary>added_tokens.json, tokenizer_config.json or tokenizer.json is not JSON, or a value has the wrong JSON type.</summary>

@@ -53,6 +53,7 @@ public sealed class LlamaRuntime : IDisposable
         RuntimeDType compute = options.ComputeDType ?? (device.IsCuda ? RuntimeDType.Float16 : RuntimeDType.Float32);
         RuntimeDType weights = options.WeightDType ?? compute;
         using var catalog = WeightCatalog.Open(path);
+        RefuseConfigBeyondWeights(catalog);
         var model = new LlamaModel(catalog.Config, TorchDTypes.ToTorch(weights), TorchDTypes.ToTorch(compute), device.Device);
         try
         {
@@ -64,6 +65,20 @@ public sealed class LlamaRuntime : IDisposable
             throw;
         }
         return new LlamaRuntime(model, device, weights, compute);
+    }
+
+    /// <summary>
+    /// The model is allocated from the config before its weights are checked one by one, so a config (or GGUF header)
+    /// claiming more than the files hold, e.g. 2^31-1 layers, would allocate until memory runs out: refuse it first.
+    /// </summary>
+    private static void RefuseConfigBeyondWeights(WeightCatalog catalog)
+    {
+        double held = catalog.Weights.Values.Sum(w => w.Shape.Aggregate(1.0, (n, d) => n * d));
+        double needed = catalog.Config.ParameterCount();
+        if (needed > held)
+            throw new ModelLoadException(ModelLoadErrorKind.ConfigExceedsWeights,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"the config implies {needed:0} weight elements ({catalog.Config.LayerCount} layers) but the checkpoint holds only {held:0}."), catalog.Source);
     }
 
     /// <summary>An empty KV cache for one sequence; dispose it when done.</summary>
