@@ -158,6 +158,8 @@ public enum FormatErrorKind
     GgufTensorOverlap,
     /// <summary>A tensor's data runs past the end of the file.</summary>
     GgufDataPastEnd,
+    /// <summary>The attention head counts do not split a query or key tensor's rows into heads of an even size (or are zero).</summary>
+    GgufInvalidHeadCount,
     /// <summary>A metadata key that a caller needs is absent.</summary>
     GgufMissingKey,
     /// <summary>A metadata value has another type than the one a caller needs (e.g. a string context length).</summary>

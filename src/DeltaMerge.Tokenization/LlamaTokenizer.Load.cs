@@ -147,7 +147,7 @@ public sealed partial class LlamaTokenizer
             string path = Path.Combine(directory, file);
             if (!File.Exists(path)) continue;
             JsonDocument doc;
-            try { doc = JsonDocument.Parse(File.ReadAllText(path)); }
+            try { doc = Formats.Json.StrictJson.ParseDocument(File.ReadAllText(path)); }
             catch (JsonException e) { throw new CheckpointFormatException(FormatErrorKind.TokenizerFileInvalid, $"not JSON: {e.Message}", path); }
             using (doc)
             {

@@ -23,7 +23,7 @@ internal static class Replay
             catch (Exception e)
             {
                 violations++;
-                report.WriteLine($"{file}: {e.GetType().Name}: {e.Message}");
+                report.WriteLine($"{file}: {e}"); // the stack trace locates the bug
             }
         }
         report.WriteLine($"{target.Name}: {inputs} inputs, {violations} contract violations");

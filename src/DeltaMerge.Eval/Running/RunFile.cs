@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DeltaMerge.Eval.Data;
+using DeltaMerge.Formats.Json;
 
 namespace DeltaMerge.Eval.Running;
 
@@ -16,7 +17,7 @@ internal static class RunFile
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new JsonException("not a JSON object");
+            return StrictJson.Parse(File.ReadAllText(path)) as JsonObject ?? throw new JsonException("not a JSON object");
         }
         catch (JsonException e)
         {
