@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using DeltaMerge.Formats;
-using DeltaMerge.Formats.Gguf;
 using DeltaMerge.Formats.Safetensors;
+using DeltaMerge.Tests.Shared;
 using Parquet.Serialization;
 
 namespace DeltaMerge.Fuzz;
@@ -16,7 +16,7 @@ internal static class SeedWriter
     public static void WriteAll(string root)
     {
         Write(root, "safetensors", "two-tensors.safetensors", Safetensors());
-        Write(root, "gguf", "tiny-llama.gguf", TinyLlamaGguf());
+        Write(root, "gguf", "tiny-llama.gguf", TinyLlamaGguf.Build());
         Write(root, "eval-parquet", "copa.parquet", Parquet(new[] { new CopaRow("The man broke his toe.", "He dropped a hammer.", "He got a hole in his sock.", "cause", 0) }));
         Write(root, "eval-parquet", "squad.parquet", Parquet(new[]
         {
@@ -39,53 +39,6 @@ internal static class SeedWriter
             writer.WriteTensor("a", new byte[12]);
             writer.WriteTensor("b", new byte[16]);
             writer.Complete();
-        }
-        return buffer.ToArray();
-    }
-
-    /// <summary>A one-layer LLaMA (hidden 8, 2 heads, FFN 16, 8 tokens) as convert_hf_to_gguf.py lays it out, all F32 zeros.</summary>
-    private static byte[] TinyLlamaGguf()
-    {
-        const int hidden = 8, ffn = 16;
-        string[] tokens = ["<unk>", "<s>", "</s>", "<0x0A>", "\u2581a", "\u2581b", "a", "b"];
-        int[] types = [2, 3, 3, 6, 1, 1, 1, 1];
-        using var buffer = new MemoryStream();
-        using (var w = new GgufWriter(buffer, leaveOpen: true))
-        {
-            string K(string key) => GgufKeys.ForArch(key, "llama");
-            w.AddString(GgufKeys.GeneralArchitecture, "llama");
-            w.AddUInt32(K(GgufKeys.ContextLength), 64);
-            w.AddUInt32(K(GgufKeys.EmbeddingLength), hidden);
-            w.AddUInt32(K(GgufKeys.BlockCount), 1);
-            w.AddUInt32(K(GgufKeys.FeedForwardLength), ffn);
-            w.AddUInt32(K(GgufKeys.AttentionHeadCount), 2);
-            w.AddUInt32(K(GgufKeys.AttentionHeadCountKv), 2);
-            w.AddFloat32(K(GgufKeys.AttentionLayerNormRmsEpsilon), 1e-6f);
-            w.AddString(GgufKeys.TokenizerModel, "llama");
-            w.AddStringArray(GgufKeys.TokenizerTokens, tokens);
-            w.AddFloat32Array(GgufKeys.TokenizerScores, new float[tokens.Length]);
-            w.AddInt32Array(GgufKeys.TokenizerTokenType, types);
-            w.AddUInt32(GgufKeys.TokenizerBosTokenId, 1);
-            w.AddUInt32(GgufKeys.TokenizerEosTokenId, 2);
-            var shapes = new List<(string Name, long[] Shape)>
-            {
-                ("token_embd.weight", [hidden, tokens.Length]),
-                ("blk.0.attn_norm.weight", [hidden]),
-                ("blk.0.attn_q.weight", [hidden, hidden]),
-                ("blk.0.attn_k.weight", [hidden, hidden]),
-                ("blk.0.attn_v.weight", [hidden, hidden]),
-                ("blk.0.attn_output.weight", [hidden, hidden]),
-                ("blk.0.ffn_norm.weight", [hidden]),
-                ("blk.0.ffn_gate.weight", [hidden, ffn]),
-                ("blk.0.ffn_up.weight", [hidden, ffn]),
-                ("blk.0.ffn_down.weight", [ffn, hidden]),
-                ("output_norm.weight", [hidden]),
-                ("output.weight", [hidden, tokens.Length]),
-            };
-            foreach (var (name, shape) in shapes) w.AddTensorInfo(name, GgmlType.F32, shape);
-            w.WriteHeaderAndInfos();
-            foreach (var (name, shape) in shapes) w.WriteTensor(name, new byte[4 * shape.Aggregate(1L, (a, b) => a * b)]);
-            w.Complete();
         }
         return buffer.ToArray();
     }

@@ -33,7 +33,10 @@ public static class GgufLlamaModel
             entry = entry with { Name = hf };
             if (LlamaGgufNames.NeedsRotaryPermutation(hf, out bool isKey))
             {
-                int rows = checked((int)entry.Shape[0]);
+                if (entry.Shape.Length == 0 || entry.Shape[0] > int.MaxValue)
+                    throw new CheckpointFormatException(FormatErrorKind.InvalidShape,
+                        $"a query or key projection needs rows to permute, found shape {TensorEntry.FormatShape(entry.Shape)}.", reader.FilePath, info.Name, info.Offset);
+                int rows = (int)entry.Shape[0];
                 LlamaRotaryPermutation toGguf;
                 try
                 {
