@@ -128,11 +128,17 @@ public sealed class BadInputCliTests
 
     [TestCase(int.MaxValue, "model.InvalidConfig", "num_hidden_layers = 2147483647 exceeds the limit")]
     [TestCase(uint.MaxValue, "model.InvalidConfig", "out of range")]
-    [TestCase(4u, "model.ConfigExceedsWeights", "4 layers")]
+    [TestCase(4u, "model.MissingTensor", "num_hidden_layers is 4 but the checkpoint has weights for 1 layers")]
     public void RunRefusesAGgufBlockCountTheFileDoesNotHold(long blockCount, string kind, string message) =>
         // Before the fix, 2^31-1 layers were allocated until memory ran out.
         AssertRefused(ExitCodes.InvalidInput, kind, message,
             "run", "--model", Gguf($"blocks-{blockCount}.gguf", TinyLlamaGguf.Build(blockCount: (uint)blockCount)), "--prompt", "a");
+
+    [Test]
+    public void RunRefusesAHiddenSizeTheFilesDoNotHold() =>
+        // Within the sane bounds, but 4096 wide where the tensors are 64: refused before the model is allocated.
+        AssertRefused(ExitCodes.InvalidInput, "model.ConfigExceedsWeights", "the checkpoint holds only",
+            "run", "--model", ModelWith("hidden", dir => EditConfig(dir, c => c["hidden_size"] = 4096)), "--prompt", "a");
 
     [Test]
     public void ScoreRefusesATokenizerLargerThanTheModel() =>

@@ -7,8 +7,8 @@ namespace DeltaMerge.Formats.Json;
 /// JSON parsing that reports every malformation as a <see cref="JsonException"/> at parse time. System.Text.Json
 /// decodes property names and strings lazily, so invalid UTF-8 or an escaped lone surrogate (<c>"\ud800"</c>) in an
 /// untrusted file would otherwise surface later, wherever a value is first read, as an InvalidOperationException
-/// that no reader expects; a property name given twice would throw ArgumentException when the node's dictionary is
-/// built. Callers keep their own <c>catch (JsonException)</c> and error kind.
+/// that no reader expects; in a node tree, a property name given twice would throw ArgumentException when the node's
+/// dictionary is built. Callers keep their own <c>catch (JsonException)</c> and error kind.
 /// </summary>
 public static class StrictJson
 {
@@ -16,7 +16,7 @@ public static class StrictJson
     /// <exception cref="JsonException">Not valid JSON, a name or string that does not decode, or a duplicate name.</exception>
     public static JsonNode? Parse(ReadOnlySpan<byte> utf8)
     {
-        using (var doc = ParseDocument(utf8.ToArray())) { }
+        using (var doc = Checked(JsonDocument.Parse(utf8.ToArray()), uniqueNames: true)) { }
         return JsonNode.Parse(utf8);
     }
 
@@ -24,23 +24,26 @@ public static class StrictJson
     /// <exception cref="JsonException">Not valid JSON, a string with an escaped lone surrogate, or a duplicate name.</exception>
     public static JsonNode? Parse(string text)
     {
-        using (var doc = ParseDocument(text)) { }
+        using (var doc = Checked(JsonDocument.Parse(text), uniqueNames: true)) { }
         return JsonNode.Parse(text);
     }
 
-    /// <summary>Parses UTF-8 JSON into a document whose every name and string is known to decode.</summary>
-    /// <exception cref="JsonException">As <see cref="Parse(ReadOnlySpan{byte})"/>.</exception>
-    public static JsonDocument ParseDocument(ReadOnlyMemory<byte> utf8, JsonDocumentOptions options = default) => Checked(JsonDocument.Parse(utf8, options));
+    /// <summary>
+    /// Parses UTF-8 JSON into a document whose every name and string is known to decode. Duplicate names stay allowed:
+    /// a document reader sees them all and decides (Python's json keeps the last; safetensors refuses them).
+    /// </summary>
+    /// <exception cref="JsonException">Not valid JSON, or a name or string that does not decode.</exception>
+    public static JsonDocument ParseDocument(ReadOnlyMemory<byte> utf8, JsonDocumentOptions options = default) => Checked(JsonDocument.Parse(utf8, options), uniqueNames: false);
 
-    /// <summary>Parses JSON text into a document whose every name and string is known to decode.</summary>
-    /// <exception cref="JsonException">As <see cref="Parse(string)"/>.</exception>
-    public static JsonDocument ParseDocument(string text, JsonDocumentOptions options = default) => Checked(JsonDocument.Parse(text, options));
+    /// <summary>Parses JSON text into a document whose every name and string is known to decode (duplicates allowed).</summary>
+    /// <exception cref="JsonException">Not valid JSON, or a string with an escaped lone surrogate.</exception>
+    public static JsonDocument ParseDocument(string text, JsonDocumentOptions options = default) => Checked(JsonDocument.Parse(text, options), uniqueNames: false);
 
-    private static JsonDocument Checked(JsonDocument doc)
+    private static JsonDocument Checked(JsonDocument doc, bool uniqueNames)
     {
         try
         {
-            Decode(doc.RootElement);
+            Decode(doc.RootElement, uniqueNames);
             return doc;
         }
         catch (InvalidOperationException e)
@@ -50,7 +53,7 @@ public static class StrictJson
         }
     }
 
-    private static void Decode(JsonElement element)
+    private static void Decode(JsonElement element, bool uniqueNames)
     {
         switch (element.ValueKind)
         {
@@ -59,12 +62,12 @@ public static class StrictJson
                 foreach (JsonProperty p in element.EnumerateObject())
                 {
                     // JsonNode builds a dictionary of the names when first read, which throws on a duplicate.
-                    if (!names.Add(p.Name)) throw new JsonException($"the property \"{p.Name}\" appears twice in one object.");
-                    Decode(p.Value);
+                    if (!names.Add(p.Name) && uniqueNames) throw new JsonException($"the property \"{p.Name}\" appears twice in one object.");
+                    Decode(p.Value, uniqueNames);
                 }
                 break;
             case JsonValueKind.Array:
-                foreach (JsonElement e in element.EnumerateArray()) Decode(e);
+                foreach (JsonElement e in element.EnumerateArray()) Decode(e, uniqueNames);
                 break;
             case JsonValueKind.String:
                 _ = element.GetString();
