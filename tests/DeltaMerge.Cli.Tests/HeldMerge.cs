@@ -27,7 +27,16 @@ internal sealed class HeldMerge : IDisposable
     public static HeldMerge Start(string marker, params string[] args)
     {
         File.Delete(marker);
-        var psi = CliProcess.StartInfo(args);
+        var program = CliProcess.StartInfo(args);
+        // Through env(1) with SIGINT at its default: a test run started in the background of a non-interactive shell
+        // inherits SIGINT ignored, and .NET keeps an ignored SIGINT ignored, so Ctrl-C tests would wait forever.
+        var psi = new ProcessStartInfo("env")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
+        };
+        psi.ArgumentList.Add("--default-signal=INT");
+        psi.ArgumentList.Add(program.FileName);
+        foreach (string a in program.ArgumentList) psi.ArgumentList.Add(a);
         psi.Environment[TestHold.MarkerVariable] = marker;
         var p = Process.Start(psi)!;
         p.StandardInput.Close();
