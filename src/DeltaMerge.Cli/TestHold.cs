@@ -6,7 +6,8 @@ namespace DeltaMerge.Cli;
 /// A test-only pause that makes interruption tests deterministic instead of racing the clock. When
 /// <c>DELTAMERGE_TEST_HOLD_MARKER</c> names a file, the job's writer stops once half of the output bytes are written
 /// (shards closed, the output still hidden under its partial name), creates that file, and waits until the process is
-/// interrupted or killed. Without the variable it does nothing.
+/// interrupted or killed, or until the test deletes the file (which releases the merge, e.g. after damaging an input or
+/// starting a second merge). Without the variable it does nothing.
 /// </summary>
 internal sealed class TestHold(IProgress<MergeProgress> inner, string marker, CancellationToken interrupted) : IProgress<MergeProgress>
 {
@@ -27,6 +28,9 @@ internal sealed class TestHold(IProgress<MergeProgress> inner, string marker, Ca
         if (_held || value.BytesDone * 2 < value.BytesTotal) return;
         _held = true;
         File.WriteAllText(marker, "held\n");
-        interrupted.WaitHandle.WaitOne();
+        while (File.Exists(marker) && !interrupted.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(10)))
+        {
+            // Polls for the release; an interruption ends the wait at once.
+        }
     }
 }

@@ -102,6 +102,10 @@ public enum FormatErrorKind
     /// <summary>tokenizer.model is not a well-formed SentencePiece ModelProto: truncated, a known field with the wrong
     /// wire type, a group, invalid UTF-8, an empty piece or a piece type outside the enum.</summary>
     SentencePieceInvalid,
+    /// <summary>tokenizer.model is a SentencePiece model of another type than BPE (unigram, word, char): not LLaMA's.</summary>
+    SentencePieceNotBpe,
+    /// <summary>tokenizer.model normalizes characters with a precompiled map (nmt_nfkc and the like): not LLaMA's identity normalization.</summary>
+    SentencePieceUnsupportedNormalization,
     /// <summary>tokenizer.model parsed but holds no pieces (an empty file, or bytes that are not a model).</summary>
     SentencePieceNoPieces,
     /// <summary>added_tokens.json, tokenizer_config.json or tokenizer.json is not JSON, or a value has the wrong JSON type.</summary>
@@ -156,6 +160,8 @@ public enum FormatErrorKind
     GgufTensorOverlap,
     /// <summary>A tensor's data runs past the end of the file.</summary>
     GgufDataPastEnd,
+    /// <summary>The attention head counts do not split a query or key tensor's rows into heads of an even size (or are zero).</summary>
+    GgufInvalidHeadCount,
     /// <summary>A metadata key that a caller needs is absent.</summary>
     GgufMissingKey,
     /// <summary>A metadata value has another type than the one a caller needs (e.g. a string context length).</summary>

@@ -79,7 +79,9 @@ public sealed record LlamaConfig
             VocabSize = Int(config, "vocab_size", source),
             MaxPositions = OptionalInt(config, "max_position_embeddings", source) ?? DefaultMaxPositions,
             BosTokenId = OptionalInt(config, "bos_token_id", source),
-            EosTokenId = config["eos_token_id"] is JsonArray eos && eos.Count > 0 ? (int)eos[0]!.GetValue<long>() : OptionalInt(config, "eos_token_id", source),
+            EosTokenId = config["eos_token_id"] is JsonArray eos && eos.Count > 0
+                ? OptionalInt(new JsonObject { ["eos_token_id"] = eos[0]?.DeepClone() }, "eos_token_id", source)
+                : OptionalInt(config, "eos_token_id", source),
             TieWordEmbeddings = Bool(config, "tie_word_embeddings"),
         };
         result.Validate(source);
@@ -99,26 +101,26 @@ public sealed record LlamaConfig
             if (arch != ModelType)
                 throw new ModelLoadException(ModelLoadErrorKind.UnsupportedArchitecture, $"general.architecture is '{arch}'; only '{ModelType}' is supported.", source);
             string K(string template) => GgufKeys.ForArch(template, ModelType);
-            int hidden = checked((int)gguf.GetUInt32(K(GgufKeys.EmbeddingLength)));
-            int heads = checked((int)gguf.GetUInt32(K(GgufKeys.AttentionHeadCount)));
-            int vocab = gguf.TryGetValue(K(GgufKeys.VocabSize), out _) ? checked((int)gguf.GetUInt32(K(GgufKeys.VocabSize)))
-                : gguf.TryGetValue(GgufKeys.TokenizerTokens, out var tokens) ? checked((int)tokens.Count)
-                : gguf.TryGetTensor("token_embd.weight", out var embd) ? checked((int)embd.Shape[0])
+            int hidden = Int32(gguf, K(GgufKeys.EmbeddingLength));
+            int heads = Int32(gguf, K(GgufKeys.AttentionHeadCount));
+            int vocab = gguf.TryGetValue(K(GgufKeys.VocabSize), out _) ? Int32(gguf, K(GgufKeys.VocabSize))
+                : gguf.TryGetValue(GgufKeys.TokenizerTokens, out var tokens) ? Int32(tokens.Count, GgufKeys.TokenizerTokens, source)
+                : gguf.TryGetTensor("token_embd.weight", out var embd) ? Int32(embd.Shape[0], "token_embd.weight rows", source)
                 : throw Missing(K(GgufKeys.VocabSize), source);
             var result = new LlamaConfig
             {
                 HiddenSize = hidden,
-                IntermediateSize = checked((int)gguf.GetUInt32(K(GgufKeys.FeedForwardLength))),
-                LayerCount = checked((int)gguf.GetUInt32(K(GgufKeys.BlockCount))),
+                IntermediateSize = Int32(gguf, K(GgufKeys.FeedForwardLength)),
+                LayerCount = Int32(gguf, K(GgufKeys.BlockCount)),
                 HeadCount = heads,
-                KvHeadCount = gguf.TryGetValue(K(GgufKeys.AttentionHeadCountKv), out _) ? checked((int)gguf.GetUInt32(K(GgufKeys.AttentionHeadCountKv))) : heads,
+                KvHeadCount = gguf.TryGetValue(K(GgufKeys.AttentionHeadCountKv), out _) ? Int32(gguf, K(GgufKeys.AttentionHeadCountKv)) : heads,
                 HeadDim = heads > 0 ? hidden / heads : 0,
                 RmsNormEps = gguf.GetFloat32(K(GgufKeys.AttentionLayerNormRmsEpsilon)),
                 RopeTheta = gguf.TryGetValue(K(GgufKeys.RopeFreqBase), out _) ? gguf.GetFloat32(K(GgufKeys.RopeFreqBase)) : DefaultRopeTheta,
                 VocabSize = vocab,
-                MaxPositions = checked((int)gguf.GetUInt32(K(GgufKeys.ContextLength))),
-                BosTokenId = gguf.TryGetValue(GgufKeys.TokenizerBosTokenId, out _) ? checked((int)gguf.GetUInt32(GgufKeys.TokenizerBosTokenId)) : null,
-                EosTokenId = gguf.TryGetValue(GgufKeys.TokenizerEosTokenId, out _) ? checked((int)gguf.GetUInt32(GgufKeys.TokenizerEosTokenId)) : null,
+                MaxPositions = Int32(gguf, K(GgufKeys.ContextLength)),
+                BosTokenId = gguf.TryGetValue(GgufKeys.TokenizerBosTokenId, out _) ? Int32(gguf, GgufKeys.TokenizerBosTokenId) : null,
+                EosTokenId = gguf.TryGetValue(GgufKeys.TokenizerEosTokenId, out _) ? Int32(gguf, GgufKeys.TokenizerEosTokenId) : null,
                 // llama.cpp ties the head to the embeddings when output.weight is absent.
                 TieWordEmbeddings = !gguf.TryGetTensor("output.weight", out _),
             };
@@ -131,9 +133,46 @@ public sealed record LlamaConfig
         }
     }
 
-    /// <summary>Checks that the numbers make a LLaMA: positive sizes, heads dividing evenly.</summary>
+    /// <summary>A uint32 metadata value as an int; one past int.MaxValue is a config error, not an overflow.</summary>
+    private static int Int32(GgufReader gguf, string key) => Int32(gguf.GetUInt32(key), key, gguf.FilePath);
+
+    private static int Int32(long value, string key, string source) => value <= int.MaxValue ? (int)value
+        : throw new ModelLoadException(ModelLoadErrorKind.InvalidConfig, $"'{key}' = {value.ToString(CultureInfo.InvariantCulture)} is out of range.", source);
+
+    /// <summary>
+    /// Upper bounds far above any LLaMA (7B: 4096 hidden, 11008 intermediate, 32 layers, 32000 tokens, 2048 positions),
+    /// so a corrupt or hostile header is refused before sizes derived from it are allocated or looped over.
+    /// </summary>
+    private static readonly (string Name, Func<LlamaConfig, int> Value, int Max)[] Bounds =
+    [
+        ("hidden_size", c => c.HiddenSize, 1 << 16),
+        ("intermediate_size", c => c.IntermediateSize, 1 << 18),
+        ("num_hidden_layers", c => c.LayerCount, 1 << 10),
+        ("num_attention_heads", c => c.HeadCount, 1 << 10),
+        ("num_key_value_heads", c => c.KvHeadCount, 1 << 10),
+        ("head_dim", c => c.HeadDim, 1 << 12),
+        ("vocab_size", c => c.VocabSize, 1 << 22),
+        ("max_position_embeddings", c => c.MaxPositions, 1 << 24),
+    ];
+
+    /// <summary>
+    /// Elements of all weights the config implies (embeddings, every layer, final norm, LM head unless tied), in a
+    /// double so no config overflows it. Compared with what the checkpoint holds before the model is allocated.
+    /// </summary>
+    public double ParameterCount()
+    {
+        double h = HiddenSize, attention = (double)HeadCount * HeadDim, kv = (double)KvHeadCount * HeadDim;
+        double layer = h * attention * 2 + h * kv * 2 + 3 * h * IntermediateSize + 2 * h;
+        return (double)VocabSize * h * (TieWordEmbeddings ? 1 : 2) + LayerCount * layer + h;
+    }
+
+    /// <summary>Checks that the numbers make a LLaMA: positive sizes within bounds, heads dividing evenly.</summary>
     private void Validate(string source)
     {
+        foreach (var (name, value, max) in Bounds)
+            if (value(this) > max)
+                throw new ModelLoadException(ModelLoadErrorKind.InvalidConfig,
+                    $"{name} = {value(this).ToString(CultureInfo.InvariantCulture)} exceeds the limit of {max.ToString(CultureInfo.InvariantCulture)}.", source);
         foreach (var (name, value) in new[] { ("hidden_size", HiddenSize), ("intermediate_size", IntermediateSize), ("num_hidden_layers", LayerCount),
                      ("num_attention_heads", HeadCount), ("num_key_value_heads", KvHeadCount), ("head_dim", HeadDim), ("vocab_size", VocabSize),
                      ("max_position_embeddings", MaxPositions) })

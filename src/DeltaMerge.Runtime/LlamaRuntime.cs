@@ -67,6 +67,7 @@ public sealed class LlamaRuntime : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1, nameof(options.Threads));
         if (options.Threads is not null) torch.set_num_threads(threads);
         using var catalog = WeightCatalog.Open(path);
+        RefuseConfigBeyondWeights(catalog);
         // Float32 on the CPU: the exact kernel path on weights as stored; otherwise libtorch modules in the compute type.
         var backend = !device.IsCuda && compute == RuntimeDType.Float32 ? new KernelBackend(threads, options.DecodeRowLimit ?? DecodeRowLimit) : null;
         LlamaModel model;
@@ -89,6 +90,41 @@ public sealed class LlamaRuntime : IDisposable
             throw;
         }
         return new LlamaRuntime(model, device, weights, compute);
+    }
+
+    /// <summary>
+    /// The model is allocated from the config before its weights are checked one by one, so a config (or GGUF header)
+    /// claiming more than the files hold, e.g. 2^31-1 layers, would allocate until memory runs out: refuse it first.
+    /// Layers beyond the checkpoint are a missing tensor, named; sizes are compared in total, with room for the loader
+    /// to name a single wrong shape (allocating at most twice what the files hold).
+    /// </summary>
+    private static void RefuseConfigBeyondWeights(WeightCatalog catalog)
+    {
+        const string layerPrefix = "model.layers.";
+        int present = 0;
+        string? firstLayerWeight = null;
+        foreach (string name in catalog.Weights.Keys)
+        {
+            if (!name.StartsWith(layerPrefix, StringComparison.Ordinal)) continue;
+            int dot = name.IndexOf('.', layerPrefix.Length);
+            if (dot < 0 || !int.TryParse(name.AsSpan(layerPrefix.Length, dot - layerPrefix.Length), System.Globalization.CultureInfo.InvariantCulture, out int index)) continue;
+            present = Math.Max(present, index + 1);
+            if (index == 0) firstLayerWeight ??= name;
+        }
+        if (catalog.Config.LayerCount > present)
+        {
+            string suffix = firstLayerWeight?[(layerPrefix.Length + 1)..] ?? "input_layernorm.weight";
+            string shape = firstLayerWeight is null ? "" : $" with shape {TensorEntry.FormatShape(catalog.Weights[firstLayerWeight].Shape)}";
+            throw new ModelLoadException(ModelLoadErrorKind.MissingTensor,
+                $"num_hidden_layers is {catalog.Config.LayerCount} but the checkpoint has weights for {present} layers; the model needs it{shape}.",
+                catalog.Source, $"{layerPrefix}{present}.{suffix}");
+        }
+        double held = catalog.Weights.Values.Sum(w => w.Shape.Aggregate(1.0, (n, d) => n * d));
+        double needed = catalog.Config.ParameterCount();
+        if (needed > 2 * held)
+            throw new ModelLoadException(ModelLoadErrorKind.ConfigExceedsWeights,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"the config implies {needed:0} weight elements but the checkpoint holds only {held:0}."), catalog.Source);
     }
 
     /// <summary>An empty KV cache for one sequence; dispose it when done.</summary>

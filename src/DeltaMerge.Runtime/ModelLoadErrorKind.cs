@@ -19,6 +19,10 @@ public enum ModelLoadErrorKind
     ShapeMismatch,
     /// <summary>A weight is stored in a type the runtime cannot read (integer, or a quantization other than Q8_0).</summary>
     UnsupportedTensorType,
+    /// <summary>The tokenizer has more tokens than the model has embedding rows (ids past the table would be read).</summary>
+    TokenizerLargerThanModel,
+    /// <summary>The config implies more weights than the checkpoint holds (checked before anything is allocated).</summary>
+    ConfigExceedsWeights,
     /// <summary>The sequence would grow past the model's maximum positions.</summary>
     ContextTooLong,
 }

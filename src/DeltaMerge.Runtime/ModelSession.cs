@@ -70,8 +70,14 @@ public sealed class ModelSession : IDisposable
         }
         string config = Path.Combine(path, "config.json");
         if (!File.Exists(config)) return RuntimeDType.Float16; // Meta checkpoints are fp16
-        var dtype = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(config))?["torch_dtype"]?.GetValue<string>();
-        return dtype switch { "float16" => RuntimeDType.Float16, "bfloat16" => RuntimeDType.BFloat16, _ => null };
+        // This runs before the config is validated, so a malformed file is reported here.
+        System.Text.Json.Nodes.JsonNode? dtype;
+        try { dtype = Formats.Json.StrictJson.Parse(File.ReadAllText(config))?["torch_dtype"]; }
+        catch (System.Text.Json.JsonException e) { throw new ModelLoadException(ModelLoadErrorKind.InvalidConfig, $"not JSON: {e.Message}", config, inner: e); }
+        if (dtype is null) return null;
+        if (dtype is not System.Text.Json.Nodes.JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.String)
+            throw new ModelLoadException(ModelLoadErrorKind.InvalidConfig, $"'torch_dtype' must be a string, found {dtype.ToJsonString()}.", config);
+        return v.GetValue<string>() switch { "float16" => RuntimeDType.Float16, "bfloat16" => RuntimeDType.BFloat16, _ => null };
     }
 
     /// <summary>The id of the newline byte token <c>&lt;0x0A&gt;</c> (13 in LLaMA), where the authors' chat and evaluation stop.</summary>

@@ -20,8 +20,8 @@ public sealed partial class LlamaTokenizer
     /// </summary>
     /// <exception cref="FileNotFoundException">tokenizer.model is missing.</exception>
     /// <exception cref="CheckpointFormatException">A file is malformed: <see cref="FormatErrorKind.SentencePieceInvalid"/>,
-    /// <see cref="FormatErrorKind.SentencePieceNoPieces"/>, <see cref="FormatErrorKind.TokenizerFileInvalid"/>, ...</exception>
-    /// <exception cref="NotSupportedException">The model is not a BPE model.</exception>
+    /// <see cref="FormatErrorKind.SentencePieceNoPieces"/>, <see cref="FormatErrorKind.TokenizerFileInvalid"/>,
+    /// <see cref="FormatErrorKind.SentencePieceNotBpe"/>, ...</exception>
     public static LlamaTokenizer FromDirectory(string directory, LlamaTokenizerOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -31,9 +31,9 @@ public sealed partial class LlamaTokenizer
         byte[] bytes = File.ReadAllBytes(modelPath);
         SentencePieceModel model = SentencePieceModel.Load(bytes, modelPath); // our parser: specific errors for bad files
         if (model.ModelType != SentencePieceModelType.Bpe)
-            throw new NotSupportedException($"{modelPath} is a {model.ModelType} model; only BPE (LLaMA) is supported.");
+            throw new CheckpointFormatException(FormatErrorKind.SentencePieceNotBpe, $"a {model.ModelType} model; only BPE (LLaMA) is supported.", modelPath);
         if (model.HasCharacterMap)
-            throw new NotSupportedException($"{modelPath} normalizes characters with a precompiled map; only identity normalization (LLaMA) is supported.");
+            throw new CheckpointFormatException(FormatErrorKind.SentencePieceUnsupportedNormalization, "it normalizes characters with a precompiled map; only identity normalization (LLaMA) is supported.", modelPath);
         var bpe = new SentencePieceBpe(model.Pieces, model.ByteFallback, modelPath);
         var normalizer = new SentencePieceNormalizer(model.AddDummyPrefix, model.RemoveExtraWhitespaces, model.EscapeWhitespaces);
         HfTokenizerFiles files = HfTokenizerFiles.Load(directory);
@@ -41,7 +41,7 @@ public sealed partial class LlamaTokenizer
         int pieceCount = model.Pieces.Count;
 
         var table = new TokenTable(vocab.Tokens, vocab.TokenTypes, pieceCount,
-            model.AddDummyPrefix || model.RemoveExtraWhitespaces, model.RemoveExtraWhitespaces);
+            model.AddDummyPrefix || model.RemoveExtraWhitespaces, model.RemoveExtraWhitespaces, modelPath);
         var idOf = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int id = vocab.Count - 1; id >= 0; id--)
             if (id < pieceCount || vocab.TokenTypes[id] != SentencePieceTokenType.Unused) idOf[vocab.Tokens[id]] = id; // first id wins
@@ -124,7 +124,7 @@ public sealed partial class LlamaTokenizer
         }
         var bpe = new SentencePieceBpe(pieces, byteFallback, source);
         var normalizer = new SentencePieceNormalizer(dummyPrefix, removeExtraWhitespaces: false, escapeWhitespaces: true);
-        var table = new TokenTable(tokens, types, pieceCount, dummyPrefix, removeExtraWhitespaces: false);
+        var table = new TokenTable(tokens, types, pieceCount, dummyPrefix, removeExtraWhitespaces: false, source);
 
         // Without special_tokens_map.json: the model's control/unknown pieces split as AddedToken(lstrip=rstrip=false)
         // would, tokens behind the model as plain strings (both sides stripped), as 4.28 treats LLaMA's files.
@@ -159,7 +159,7 @@ public sealed partial class LlamaTokenizer
             string path = Path.Combine(directory, file);
             if (!File.Exists(path)) continue;
             JsonDocument doc;
-            try { doc = JsonDocument.Parse(File.ReadAllText(path)); }
+            try { doc = Formats.Json.StrictJson.ParseDocument(File.ReadAllText(path)); }
             catch (JsonException e) { throw new CheckpointFormatException(FormatErrorKind.TokenizerFileInvalid, $"not JSON: {e.Message}", path); }
             using (doc)
             {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using DeltaMerge.Formats;
 using DeltaMerge.Formats.SentencePiece;
 
 namespace DeltaMerge.Tokenization;
@@ -20,8 +21,10 @@ internal sealed class TokenTable
     /// <param name="pieceCount">Ids below this are SentencePiece pieces; the rest are added tokens or padding.</param>
     /// <param name="removeLeadingSpace">add_dummy_prefix or remove_extra_whitespaces: the first piece's U+2581 is dropped.</param>
     /// <param name="removeExtraWhitespaces">normalizer_spec.remove_extra_whitespaces.</param>
+    /// <param name="source">The file the table comes from, for errors.</param>
+    /// <exception cref="CheckpointFormatException"><see cref="FormatErrorKind.TokenizerFileInvalid"/> for a byte piece that is not <c>&lt;0xNN&gt;</c>.</exception>
     public TokenTable(IReadOnlyList<string> texts, IReadOnlyList<SentencePieceTokenType> types, int pieceCount,
-        bool removeLeadingSpace, bool removeExtraWhitespaces)
+        bool removeLeadingSpace, bool removeExtraWhitespaces, string? source = null)
     {
         _texts = texts.ToArray();
         _kinds = new TokenKind[_texts.Length];
@@ -36,7 +39,8 @@ internal sealed class TokenTable
                 _ => TokenKind.Piece,
             };
             if (_kinds[id] == TokenKind.Byte)
-                Bytes[id] = ParseByte(_texts[id]) ?? throw new ArgumentException($"byte piece {id} is '{_texts[id]}', expected <0xNN>", nameof(texts));
+                Bytes[id] = ParseByte(_texts[id])
+                    ?? throw new CheckpointFormatException(FormatErrorKind.TokenizerFileInvalid, $"byte piece {id} is '{_texts[id]}', expected <0xNN>", source);
         }
         PieceCount = pieceCount;
         RemoveLeadingSpace = removeLeadingSpace;

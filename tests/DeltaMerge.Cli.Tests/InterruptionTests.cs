@@ -31,31 +31,13 @@ public sealed class InterruptionTests
 
     private string Marker => Path.Combine(_inputs.Path, "held-" + TestContext.CurrentContext.Test.Name);
 
-    private Process StartHeldMerge()
-    {
-        var psi = CliProcess.StartInfo("merge", "--base", _inputs.Sub("base"), "--delta", _inputs.Sub("delta"), "--out", _temp.Sub("out"),
-            "--max-shard-size", "256KB", "--quiet", "--base-checksums", Path.Combine(_inputs.Sub("base"), "SHA256SUMS"));
-        File.Delete(Marker);
-        psi.Environment[TestHold.MarkerVariable] = Marker;
-        var p = Process.Start(psi)!;
-        p.StandardInput.Close();
-        _ = p.StandardOutput.ReadToEndAsync();
-        _ = p.StandardError.ReadToEndAsync();
-        return p;
-    }
+    private HeldMerge StartHeldMerge() => HeldMerge.Start(Marker, "merge", "--base", _inputs.Sub("base"), "--delta", _inputs.Sub("delta"),
+        "--out", _temp.Sub("out"), "--max-shard-size", "256KB", "--quiet", "--base-checksums", Path.Combine(_inputs.Sub("base"), "SHA256SUMS"));
 
-    /// <summary>Waits until the merge holds (the marker exists); returns its hidden partial directory.</summary>
-    private string WaitUntilHeld(Process p)
+    /// <summary>Waits until the merge holds; returns its hidden partial directory.</summary>
+    private string WaitUntilHeld(HeldMerge merge)
     {
-        // Not a timing assertion: the merge cannot finish without passing the hold, so this only waits for an event
-        // that must come; the generous cap turns a hang into a failure instead of a stuck test run.
-        var clock = Stopwatch.StartNew();
-        while (!File.Exists(Marker))
-        {
-            if (p.HasExited) Assert.Fail($"the merge ended (exit {p.ExitCode}) without reaching the hold");
-            if (clock.Elapsed > TimeSpan.FromMinutes(10)) Assert.Fail("the merge never reached the hold");
-            Thread.Sleep(5);
-        }
+        merge.WaitUntilHeld();
         var partial = Directory.GetDirectories(_temp.Path, ".out.partial-*").Single();
         Assert.That(Directory.GetFiles(partial, "model-*.safetensors"), Has.Length.GreaterThanOrEqualTo(3), "held with shards written");
         return partial;
@@ -64,10 +46,10 @@ public sealed class InterruptionTests
     [Test]
     public void KilledMidWriteLeavesNoOutputUnderTheRequestedName()
     {
-        using var p = StartHeldMerge();
-        string partial = WaitUntilHeld(p);
-        p.Kill();
-        p.WaitForExit();
+        using var merge = StartHeldMerge();
+        string partial = WaitUntilHeld(merge);
+        merge.Process.Kill();
+        merge.Wait();
         Assert.That(Directory.Exists(_temp.Sub("out")), Is.False, "no directory under the requested name");
         Assert.That(Path.GetFileName(partial), Does.StartWith("."), "only a hidden .partial directory may remain");
         Assert.That(File.Exists(Path.Combine(partial, "SHA256SUMS")), Is.False, "the partial directory is visibly incomplete");
@@ -76,11 +58,12 @@ public sealed class InterruptionTests
     [Test]
     public void InterruptRemovesThePartialOutput()
     {
-        using var p = StartHeldMerge();
-        WaitUntilHeld(p);
-        using (var kill = Process.Start("kill", ["-INT", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
-        p.WaitForExit();
-        Assert.That(p.ExitCode, Is.EqualTo(ExitCodes.Cancelled));
+        using var merge = StartHeldMerge();
+        WaitUntilHeld(merge);
+        using (var kill = Process.Start("kill", ["-INT", merge.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) kill.WaitForExit();
+        var r = merge.Wait();
+        Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Cancelled));
+        Assert.That(r.Stderr, Does.Contain("the partial output was removed"));
         Assert.That(Directory.GetFileSystemEntries(_temp.Path), Is.Empty, "nothing left behind");
     }
 

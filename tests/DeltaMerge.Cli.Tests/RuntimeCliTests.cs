@@ -92,7 +92,7 @@ public sealed class RuntimeCliTests
         p.StandardInput.Close();
         string stdout = p.StandardOutput.ReadToEnd();
         string stderr = p.StandardError.ReadToEnd();
-        Assert.That(p.WaitForExit(60_000), Is.True);
+        Assert.That(p.WaitForExit(CliProcess.HangGuard), Is.True, "chat hung after its input ended");
         Assert.That(p.ExitCode, Is.Zero, stderr);
         Assert.That(stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.LessThanOrEqualTo(2), "one line per answer");
     }

@@ -31,7 +31,7 @@ internal static class EvalCommand
             using var session = model.Open(parse);
             EvalResult result;
             using (var view = new EvalProgressView(!ctx.Quiet && !ctx.JsonOutput, spec.Name))
-                result = RunKeepingPartial(ctx, () => new EvalRunner(session).Run(dataset, outDir, options, view, ctx.Cancellation));
+                result = RunKeepingPartial(() => new EvalRunner(session).Run(dataset, outDir, options, view, ctx.Cancellation));
             if (ctx.JsonOutput) Console.Out.WriteLine(result.Metrics.ToJson().ToJsonString(CommandRunner.Json));
             else LogSummary(ctx, result);
             return ExitCodes.Success;
@@ -40,16 +40,15 @@ internal static class EvalCommand
     }
 
     /// <summary>An interrupted evaluation keeps its predictions (that is what --resume reads); says so before the exit.</summary>
-    internal static T RunKeepingPartial<T>(CommandRunner.Context ctx, Func<T> run)
+    internal static T RunKeepingPartial<T>(Func<T> run)
     {
         try
         {
             return run();
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException e) when (e is not InterruptedKeepingOutputException)
         {
-            ctx.Log.Warning("Interrupted: the predictions written so far are kept; run again with --resume to continue.");
-            throw;
+            throw new InterruptedKeepingOutputException("Interrupted; the predictions written so far are kept: run again with --resume to continue.", e);
         }
     }
 

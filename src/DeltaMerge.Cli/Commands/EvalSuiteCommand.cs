@@ -40,7 +40,7 @@ internal static class EvalSuiteCommand
             EvalProgressView? view = null;
             try
             {
-                var outcomes = EvalCommand.RunKeepingPartial(ctx, () => new EvalSuite(session).Run(data, outDir, options, selected, (t, files) =>
+                var outcomes = EvalCommand.RunKeepingPartial(() => new EvalSuite(session).Run(data, outDir, options, selected, (t, files) =>
                 {
                     view?.Dispose();
                     ctx.Log.Information("{Task}: {Files}", t.Name, string.Join(", ", files));

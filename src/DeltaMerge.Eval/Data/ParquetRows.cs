@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Parquet;
 using Parquet.Serialization;
 
 namespace DeltaMerge.Eval.Data;
@@ -21,10 +22,14 @@ internal static class ParquetRows
             using var stream = File.OpenRead(path);
             // (Not a Parquet file is an IOException from Parquet.Net: still a data error here.)
             // Parquet.Net is async-only; the loader is synchronous and runs once per file.
+            var footer = ParquetReader.CreateAsync(stream, leaveStreamOpen: true).GetAwaiter().GetResult();
+            try { ParquetBounds.Check(footer, stream.Length, path); }
+            finally { footer.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
+            stream.Position = 0;
             var result = ParquetSerializer.DeserializeUntypedAsync(stream).GetAwaiter().GetResult();
             data = result.Data.Select(r => (IDictionary<string, object?>)r).ToList();
         }
-        catch (Exception e) when (e is not (OutOfMemoryException or UnauthorizedAccessException))
+        catch (Exception e) when (e is not (OutOfMemoryException or UnauthorizedAccessException or EvalDataException))
         {
             throw new EvalDataException(EvalDataErrorKind.Parquet, $"Parquet.Net could not read the file: {e.Message}", path, inner: e);
         }

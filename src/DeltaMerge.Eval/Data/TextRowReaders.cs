@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DeltaMerge.Eval.Scoring;
+using DeltaMerge.Formats.Json;
 
 namespace DeltaMerge.Eval.Data;
 
@@ -15,7 +16,7 @@ internal static class TextRowReaders
         JsonNode? whole;
         try
         {
-            whole = JsonNode.Parse(text);
+            whole = StrictJson.Parse(text);
         }
         catch (JsonException e)
         {
@@ -46,7 +47,7 @@ internal static class TextRowReaders
             JsonNode? node;
             try
             {
-                node = JsonNode.Parse(line);
+                node = StrictJson.Parse(line);
             }
             catch (JsonException e)
             {

@@ -140,8 +140,8 @@ public sealed class EvalRunner
         string runPath = Path.Combine(dir, RunFileName);
         if (File.Exists(runPath))
         {
-            var run = JsonNode.Parse(File.ReadAllText(runPath));
-            string? task = run?["task"]?.GetValue<string>(), mode = run?["mode"]?.GetValue<string>(), special = run?["special_tokens"]?.GetValue<string>();
+            JsonObject run = RunFile.Read(runPath);
+            string? task = RunFile.Text(run, "task", runPath), mode = RunFile.Text(run, "mode", runPath), special = RunFile.Text(run, "special_tokens", runPath);
             if (task != spec.Name || mode != Lower(options.Mode) || special != Lower(options.SpecialTokens))
                 throw new EvalDataException(EvalDataErrorKind.ResumeMismatch,
                     $"the earlier run was task {task}, mode {mode}, special tokens {special}; this one is {spec.Name}, {Lower(options.Mode)}, {Lower(options.SpecialTokens)}.", runPath);
@@ -154,10 +154,10 @@ public sealed class EvalRunner
             int index = records.Count;
             EvalExample example = data.Examples[index];
             string expectedPrompt = spec.Prompt(example);
-            if (line["index"]?.GetValue<int>() != index || line["prompt"]?.GetValue<string>() != expectedPrompt)
+            if (RunFile.Integer(line, "index") != index || RunFile.Text(line, "prompt", predictionsPath, number) != expectedPrompt)
                 throw new EvalDataException(EvalDataErrorKind.ResumeMismatch,
                     $"example {index} does not match the data (index or prompt differs): the file belongs to another task or data file.", predictionsPath, $"line {number}");
-            string output = line["output"]?.GetValue<string>() ?? "";
+            string output = RunFile.Text(line, "output", predictionsPath, number) ?? "";
             // Predictions, scores and fallbacks are recomputed from the output (the authors' rules are pure functions of it).
             records.Add(options.Mode == EvalMode.Generate
                 ? ScoreOutput(spec, example, expectedPrompt, output)

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DeltaMerge.Eval.Data;
+using DeltaMerge.Formats.Json;
 
 namespace DeltaMerge.Eval.Running;
 
@@ -54,7 +55,7 @@ internal static class PredictionsFile
             JsonObject o;
             try
             {
-                o = JsonNode.Parse(lines[i]) as JsonObject ?? throw new JsonException("not an object");
+                o = StrictJson.Parse(lines[i]) as JsonObject ?? throw new JsonException("not an object");
             }
             catch (JsonException e)
             {

@@ -33,8 +33,22 @@ public static class GgufLlamaModel
             entry = entry with { Name = hf };
             if (LlamaGgufNames.NeedsRotaryPermutation(hf, out bool isKey))
             {
-                int rows = checked((int)entry.Shape[0]);
-                var toGguf = isKey ? LlamaRotaryPermutation.ForKey(rows, (int)heads, (int)kvHeads) : LlamaRotaryPermutation.ForQuery(rows, (int)heads);
+                if (entry.Shape.Length == 0 || entry.Shape[0] > int.MaxValue)
+                    throw new CheckpointFormatException(FormatErrorKind.InvalidShape,
+                        $"a query or key projection needs rows to permute, found shape {TensorEntry.FormatShape(entry.Shape)}.", reader.FilePath, info.Name, info.Offset);
+                int rows = (int)entry.Shape[0];
+                LlamaRotaryPermutation toGguf;
+                try
+                {
+                    toGguf = isKey ? LlamaRotaryPermutation.ForKey(rows, (int)heads, (int)kvHeads) : LlamaRotaryPermutation.ForQuery(rows, (int)heads);
+                }
+                catch (ArgumentException e)
+                {
+                    // The permutation checks that the head counts split the rows into pairs; metadata that fails is inconsistent.
+                    throw new CheckpointFormatException(FormatErrorKind.GgufInvalidHeadCount,
+                        $"{Key(GgufKeys.AttentionHeadCount)} {heads} / {Key(GgufKeys.AttentionHeadCountKv)} {kvHeads} do not fit the tensor's {rows} rows: {e.Message}",
+                        reader.FilePath, info.Name, info.Offset, e);
+                }
                 var back = toGguf.Inverse;
                 var sourceRows = Enumerable.Range(0, rows).Select(r => (long)back.SourceRowFor(r)).ToArray();
                 entry = entry with { Gather = new PermutedRows(ContiguousRows.Of(entry), sourceRows) };

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DeltaMerge.Formats.IO;
 using DeltaMerge.Formats.Meta;
+using DeltaMerge.Formats.Json;
 
 namespace DeltaMerge.Formats.HuggingFace;
 
@@ -114,7 +115,7 @@ public sealed class ModelDirectory
         if (!File.Exists(path)) return null;
         try
         {
-            return JsonNode.Parse(File.ReadAllBytes(path)) as JsonObject
+            return StrictJson.Parse(File.ReadAllBytes(path)) as JsonObject
                    ?? throw new CheckpointFormatException(FormatErrorKind.InvalidConfig, "expected a JSON object.", path);
         }
         catch (JsonException e)

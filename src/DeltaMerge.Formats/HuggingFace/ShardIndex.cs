@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DeltaMerge.Formats.Json;
 
 namespace DeltaMerge.Formats.HuggingFace;
 
@@ -17,7 +18,7 @@ public sealed record ShardIndex(long? TotalSize, IReadOnlyList<KeyValuePair<stri
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            doc = StrictJson.ParseDocument(File.ReadAllBytes(path));
         }
         catch (JsonException e)
         {

@@ -9,13 +9,15 @@ namespace DeltaMerge.Formats.IO;
 public sealed class AtomicOutputDirectory : IDisposable
 {
     private readonly bool _replace;
+    private readonly OutputLock _lock;
     private bool _committed;
 
-    private AtomicOutputDirectory(string finalPath, string tempPath, bool replace)
+    private AtomicOutputDirectory(string finalPath, string tempPath, bool replace, OutputLock outputLock)
     {
         FinalPath = finalPath;
         TempPath = tempPath;
         _replace = replace;
+        _lock = outputLock;
     }
 
     /// <summary>The directory as the user named it; it exists only after <see cref="Commit"/>.</summary>
@@ -32,9 +34,18 @@ public sealed class AtomicOutputDirectory : IDisposable
         if (!force && (Directory.Exists(finalPath) || File.Exists(finalPath))) throw new OutputExistsException(finalPath);
         string parent = Path.GetDirectoryName(finalPath) ?? throw new ArgumentException($"{path} has no parent directory.", nameof(path));
         Directory.CreateDirectory(parent);
-        string temp = Path.Combine(parent, PartialName(Path.GetFileName(finalPath)));
-        Directory.CreateDirectory(temp);
-        return new AtomicOutputDirectory(finalPath, temp, force);
+        var outputLock = OutputLock.Acquire(finalPath);
+        try
+        {
+            string temp = Path.Combine(parent, PartialName(Path.GetFileName(finalPath)));
+            Directory.CreateDirectory(temp);
+            return new AtomicOutputDirectory(finalPath, temp, force, outputLock);
+        }
+        catch
+        {
+            outputLock.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The hidden sibling name used for a partial output of <paramref name="name"/>.</summary>
@@ -55,7 +66,17 @@ public sealed class AtomicOutputDirectory : IDisposable
             if (Directory.Exists(FinalPath)) Directory.Move(FinalPath, old);
             else File.Move(FinalPath, old);
         }
-        Directory.Move(TempPath, FinalPath);
+        try
+        {
+            Directory.Move(TempPath, FinalPath);
+        }
+        catch when (old != null)
+        {
+            // The output that --force was replacing goes back under its name: a failed replace must not lose it.
+            if (Directory.Exists(old)) Directory.Move(old, FinalPath);
+            else File.Move(old, FinalPath);
+            throw;
+        }
         _committed = true;
         if (old != null)
         {
@@ -67,6 +88,7 @@ public sealed class AtomicOutputDirectory : IDisposable
     /// <summary>Deletes the temporary directory unless the output was committed.</summary>
     public void Dispose()
     {
+        using var release = _lock;
         if (_committed) return;
         try
         {

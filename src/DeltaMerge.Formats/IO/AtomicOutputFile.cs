@@ -7,13 +7,15 @@ namespace DeltaMerge.Formats.IO;
 public sealed class AtomicOutputFile : IDisposable
 {
     private readonly bool _replace;
+    private readonly OutputLock _lock;
     private bool _committed;
 
-    private AtomicOutputFile(string finalPath, string tempPath, bool replace)
+    private AtomicOutputFile(string finalPath, string tempPath, bool replace, OutputLock outputLock)
     {
         FinalPath = finalPath;
         TempPath = tempPath;
         _replace = replace;
+        _lock = outputLock;
     }
 
     /// <summary>The path as the user named it; it exists only after <see cref="Commit"/>.</summary>
@@ -31,7 +33,8 @@ public sealed class AtomicOutputFile : IDisposable
         if (Directory.Exists(finalPath)) throw new OutputExistsException(finalPath);
         string parent = Path.GetDirectoryName(finalPath)!;
         Directory.CreateDirectory(parent);
-        return new AtomicOutputFile(finalPath, Path.Combine(parent, AtomicOutputDirectory.PartialName(Path.GetFileName(finalPath))), force);
+        return new AtomicOutputFile(finalPath, Path.Combine(parent, AtomicOutputDirectory.PartialName(Path.GetFileName(finalPath))), force,
+            OutputLock.Acquire(finalPath));
     }
 
     /// <summary>Opens the temporary file for writing (once).</summary>
@@ -49,6 +52,7 @@ public sealed class AtomicOutputFile : IDisposable
     /// <summary>Deletes the temporary file unless committed.</summary>
     public void Dispose()
     {
+        using var release = _lock;
         if (_committed) return;
         try
         {

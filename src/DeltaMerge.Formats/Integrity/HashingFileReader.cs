@@ -38,7 +38,7 @@ public sealed class HashingFileReader : IByteReader
     public HashingFileReader(string path, bool computeMd5 = false, long readAheadBudget = 128L << 20, ReadAheadPool? pool = null)
     {
         FilePath = path;
-        _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        _handle = RegularFile.OpenRead(path, FileOptions.SequentialScan);
         Length = RandomAccess.GetLength(_handle);
         ReadAheadBudget = readAheadBudget;
         _pool = pool;
@@ -61,7 +61,7 @@ public sealed class HashingFileReader : IByteReader
 
     private void Read(long offset, Span<byte> destination)
     {
-        FileByteReader.ReadExactly(_handle, FilePath, offset, destination);
+        FileByteReader.ReadExactly(_handle, FilePath, Length, offset, destination);
         _diskBytes += destination.Length;
     }
 

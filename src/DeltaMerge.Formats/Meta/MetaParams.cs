@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DeltaMerge.Formats.Json;
 
 namespace DeltaMerge.Formats.Meta;
 
@@ -71,7 +72,7 @@ public sealed record MetaParams(int Dim, int Layers, int Heads, int? KvHeads, lo
         JsonObject obj;
         try
         {
-            obj = JsonNode.Parse(json) as JsonObject ?? throw Invalid(path, "expected a JSON object.");
+            obj = StrictJson.Parse(json) as JsonObject ?? throw Invalid(path, "expected a JSON object.");
         }
         catch (JsonException e)
         {

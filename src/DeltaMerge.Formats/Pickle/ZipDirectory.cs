@@ -154,7 +154,8 @@ internal sealed class ZipDirectory
         uint totalDisks = BinaryPrimitives.ReadUInt32LittleEndian(locator[Zip64LocatorTotalDisks..]);
         if (eocdDisk != 0 || totalDisks > 1)
             throw Corrupt(reader, locatorPosition, $"multi-disk archives are not supported (zip64 record on disk {eocdDisk} of {totalDisks})");
-        if (eocdOffset > (ulong)(locatorPosition - Zip64EndOfCentralDirectorySize))
+        // (A locator closer to the start than one record would make the subtraction negative, i.e. a huge ulong.)
+        if (locatorPosition < Zip64EndOfCentralDirectorySize || eocdOffset > (ulong)(locatorPosition - Zip64EndOfCentralDirectorySize))
             throw Corrupt(reader, locatorPosition,
                 $"zip64 end-of-central-directory offset {eocdOffset} does not leave room for its {Zip64EndOfCentralDirectorySize} bytes before the locator at {locatorPosition}");
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using DeltaMerge.Formats.IO;
+using DeltaMerge.Formats.Json;
 
 namespace DeltaMerge.Formats.Safetensors;
 
@@ -128,7 +129,7 @@ internal sealed class SafetensorsHeaderParser
             throw Error(FormatErrorKind.SafetensorsHeaderNotJson, null, headerStart, "header is not valid JSON: it starts with a byte order mark");
         try
         {
-            return JsonDocument.Parse(text);
+            return StrictJson.ParseDocument(text);
         }
         catch (JsonException ex)
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DeltaMerge.Formats.Json;
 
 namespace DeltaMerge.Formats.SentencePiece;
 
@@ -12,7 +13,7 @@ internal static class TokenizerJson
     {
         try
         {
-            return JsonDocument.Parse(text, Options);
+            return StrictJson.ParseDocument(text, Options);
         }
         catch (JsonException e)
         {

@@ -14,6 +14,7 @@ using DeltaMerge.Pipeline.Inputs;
 using DeltaMerge.Pipeline.Output;
 using DeltaMerge.Pipeline.Plan;
 using Serilog;
+using DeltaMerge.Formats.Json;
 
 namespace DeltaMerge.Pipeline.Jobs;
 
@@ -270,7 +271,7 @@ public static class DeltaJob
         JsonObject config;
         try
         {
-            config = JsonNode.Parse(inputs.ReadVerified(path)) as JsonObject
+            config = StrictJson.Parse(inputs.ReadVerified(path)) as JsonObject
                      ?? throw new CheckpointFormatException(FormatErrorKind.InvalidConfig, "expected a JSON object.", path);
         }
         catch (JsonException e)

@@ -15,10 +15,12 @@ public sealed class TextGenerator
     private readonly LlamaTokenizer _tokenizer;
 
     /// <summary>Pairs a model with its tokenizer.</summary>
+    /// <exception cref="ModelLoadException"><see cref="ModelLoadErrorKind.TokenizerLargerThanModel"/> when token ids could pass the embedding rows.</exception>
     public TextGenerator(LlamaRuntime runtime, LlamaTokenizer tokenizer)
     {
         if (tokenizer.VocabularySize > runtime.Config.VocabSize)
-            throw new ArgumentException($"The tokenizer has {tokenizer.VocabularySize} tokens but the model only {runtime.Config.VocabSize} embedding rows.", nameof(tokenizer));
+            throw new ModelLoadException(ModelLoadErrorKind.TokenizerLargerThanModel,
+                $"the tokenizer has {tokenizer.VocabularySize} tokens but the model only {runtime.Config.VocabSize} embedding rows.");
         _runtime = runtime;
         _tokenizer = tokenizer;
     }

@@ -25,6 +25,19 @@ public sealed class AtomicOutputDirectoryTests
     }
 
     [Test]
+    public void AnOutputIsLockedUntilItsWriterEnds()
+    {
+        string final = _temp.Sub("out");
+        using (AtomicOutputDirectory.Create(final, force: false))
+        {
+            Assert.Throws<OutputLockedException>(() => AtomicOutputDirectory.Create(final, force: true));
+            Assert.Throws<OutputLockedException>(() => AtomicOutputFile.Create(final, force: true));
+        }
+        using (var again = AtomicOutputDirectory.Create(final, force: false)) again.Commit();
+        Assert.That(Directory.GetFileSystemEntries(_temp.Path).Select(Path.GetFileName), Is.EqualTo(new[] { "out" }), "no lock file left");
+    }
+
+    [Test]
     public void DisposeWithoutCommitRemovesEverything()
     {
         using (var output = AtomicOutputDirectory.Create(_temp.Sub("out"), force: false))

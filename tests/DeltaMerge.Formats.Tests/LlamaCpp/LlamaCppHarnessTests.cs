@@ -85,7 +85,9 @@ public sealed class LlamaCppHarnessTests
         string path = temp.Sub("never-read.gguf");
         File.WriteAllBytes(path, Encoding.ASCII.GetBytes("GGUF"));
 
-        var e = Assert.Throws<LlamaCppException>(() => Harness.Run(new { model = path }, TimeSpan.FromMilliseconds(50)));
+        // A zero limit: the harness (a node process) cannot have exited the instant it starts, so the timeout path runs
+        // on every machine, fast or loaded.
+        var e = Assert.Throws<LlamaCppException>(() => Harness.Run(new { model = path }, TimeSpan.Zero));
 
         Assert.That(e!.ExitCode, Is.EqualTo(-1));
         Assert.That(e.Message, Does.Contain("timed out"));
