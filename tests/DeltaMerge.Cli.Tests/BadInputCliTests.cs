@@ -114,7 +114,7 @@ public sealed class BadInputCliTests
 
     [Test]
     public void RunRefusesAMalformedBytePiece() =>
-        AssertRefused(ExitCodes.InvalidInput, "invalid_input.TokenizerFileInvalid", "<0xZZ>",
+        AssertRefused(ExitCodes.InvalidInput, "invalid_input.SentencePieceInvalid", "<0xZZ>",
             "run", "--model", ModelWith("byte-piece", dir =>
             {
                 string path = Path.Combine(dir, "tokenizer.model");
