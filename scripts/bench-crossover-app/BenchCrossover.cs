@@ -12,7 +12,7 @@ using DeltaMerge.Runtime;
 
 string model = args[0];
 int threads = int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture);
-int[] counts = [1, 2, 4, 6, 8, 12, 16, 24, 32];
+int[] counts = [1, 2, 4, 8, 16, 32, 64, 128];
 var seconds = new Dictionary<string, double[]>();
 foreach (var (name, limit) in new[] { ("kernels", int.MaxValue), ("gemm", 0) })
 {

@@ -15,7 +15,7 @@ public sealed class LlamaRuntime : IDisposable
 {
     /// <summary>Rows up to which a projection uses the matrix-vector kernels rather than widening for libtorch's GEMM
     /// (measured crossover, docs/benchmarks.md).</summary>
-    public const int DecodeRowLimit = 16;
+    public const int DecodeRowLimit = 64;
 
     private readonly LlamaModel _model;
     private bool _disposed;
