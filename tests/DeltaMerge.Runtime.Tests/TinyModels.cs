@@ -22,6 +22,15 @@ internal static class TinyModels
         return dir;
     }
 
+    /// <summary>A merged fixture with the reference's zeroed elements zeroed in the file, plus the delta's tokenizer files: a directory a session loads.</summary>
+    public static string SessionDirectory(TempDirectory temp, string merge, ReferenceForward reference)
+    {
+        string dir = FixtureEdits.ZeroInFile(MergedModel(temp, merge), reference.Zeroed);
+        foreach (string f in new[] { "tokenizer.model", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json" })
+            File.Copy(Path.Combine(RepoPaths.Tiny("delta"), f), Path.Combine(dir, f));
+        return dir;
+    }
+
     /// <summary>Zeroes the listed elements in a loaded model (the reference zeroes them in the merged weights).</summary>
     public static void ZeroLoaded(LlamaRuntime runtime, IEnumerable<(string Tensor, int Row, int Column)> elements)
     {

@@ -17,9 +17,7 @@ public sealed class TextGeneratorTests
     {
         _temp = new TempDirectory();
         _reference = ReferenceForward.Load("forward-f32.json");
-        string dir = FixtureEdits.ZeroInFile(TinyModels.MergedModel(_temp, "merge-f32"), _reference.Zeroed);
-        foreach (string f in new[] { "tokenizer.model", "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json" })
-            File.Copy(Path.Combine(RepoPaths.Tiny("delta"), f), Path.Combine(dir, f));
+        string dir = TinyModels.SessionDirectory(_temp, "merge-f32", _reference);
         _session = ModelSession.Open(dir, new RuntimeOptions { Device = Pipeline.Execution.DeviceChoice.Cpu });
     }
 
