@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using DeltaMerge.Pipeline.Demo;
 using DeltaMerge.Tests.Shared;
 
 namespace DeltaMerge.Cli.Tests;
@@ -18,16 +17,14 @@ public sealed class FaultInjectionTests
     private static TempDirectory _inputs = null!;
     private TempDirectory _temp = null!;
 
-    // ~3.5 MB of fp16 output, as in InterruptionTests: several 256 KB shards are closed when the hold is reached.
-    private static readonly SyntheticLlama.Shape Shape = new(128, 344, 4, 4, 1000);
+    // Output bytes of HeldMerge.InputShape in fp16.
     private const long OutputBytes = 3_500_000;
 
     [OneTimeSetUp]
     public static void MakeInputs()
     {
         _inputs = new TempDirectory();
-        SyntheticLlama.WriteBase(_inputs.Sub("base"), Shape);
-        SyntheticLlama.WriteDelta(_inputs.Sub("delta"), Shape);
+        HeldMerge.WriteInputs(_inputs);
     }
 
     [OneTimeTearDown] public static void RemoveInputs() => _inputs.Dispose();

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using DeltaMerge.Pipeline.Demo;
 using DeltaMerge.Tests.Shared;
 
 namespace DeltaMerge.Cli.Tests;
@@ -14,15 +13,12 @@ public sealed class InterruptionTests
     private static TempDirectory _inputs = null!;
     private TempDirectory _temp = null!;
 
-    // ~3.5 MB of output in 256 KB shards: the hold at half the bytes comes after several closed shards.
-    private static readonly SyntheticLlama.Shape Shape = new(128, 344, 4, 4, 1000);
 
     [OneTimeSetUp]
     public static void MakeInputs()
     {
         _inputs = new TempDirectory();
-        SyntheticLlama.WriteBase(_inputs.Sub("base"), Shape);
-        SyntheticLlama.WriteDelta(_inputs.Sub("delta"), Shape);
+        HeldMerge.WriteInputs(_inputs);
     }
 
     [OneTimeTearDown] public static void RemoveInputs() => _inputs.Dispose();
