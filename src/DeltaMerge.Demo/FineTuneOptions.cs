@@ -22,6 +22,9 @@ public sealed record FineTuneOptions
     /// </summary>
     public float Margin { get; init; } = 1.0f;
 
-    /// <summary>libtorch threads while training; fixed, so the floating-point reductions run in the same order every time.</summary>
-    public int Threads { get; init; } = 1;
+    /// <summary>
+    /// libtorch threads while training: fixed (not the machine's core count), so libtorch splits every parallel
+    /// reduction the same way and the floating-point sums run in the same order on every run.
+    /// </summary>
+    public int Threads { get; init; } = 2;
 }

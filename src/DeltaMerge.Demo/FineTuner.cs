@@ -44,6 +44,11 @@ public static class FineTuner
         var names = SyntheticLlama.Tensors(shape, vocab);
         var weights = names.ToDictionary(t => t.Name, t => (Tensor)new TorchSharp.Modules.Parameter(Initial(baseTensors[t.Name], t.Shape)), StringComparer.Ordinal);
         var (input, target) = Batch(tokenizer, newlineId, prompts);
+        // The answer positions: the only ones with a target.
+        using var positions = target.ne(IgnoredTarget).nonzero().T;
+        using var rows = positions[0];
+        using var columns = positions[1];
+        using var answerTargets = target.index([rows, columns]);
         using var model = new TrainableLlama(shape, input.shape[1]);
         using var adam = optim.Adam(weights.Values.Cast<TorchSharp.Modules.Parameter>(), options.LearningRate);
         float loss = float.NaN, margin = float.NegativeInfinity;
@@ -56,15 +61,14 @@ public static class FineTuner
                 using (NewDisposeScope())
                 {
                     adam.zero_grad();
-                    var logits = model.Forward(weights, input);
-                    var l = nn.functional.cross_entropy(logits.view(-1, vocab), target.view(-1), ignore_index: IgnoredTarget);
+                    var l = nn.functional.cross_entropy(model.Logits(weights, input, rows, columns), answerTargets);
                     l.backward();
                     adam.step();
                     loss = l.item<float>();
                 }
                 step++;
                 if (step % options.CheckEvery != 0 && step != options.MaxSteps) continue;
-                margin = Fp16Margin(model, weights, input, target);
+                margin = Fp16Margin(model, weights, input, rows, columns, answerTargets);
                 log.Debug("Fine-tune step {Step}: loss {Loss:F4}, fp16 margin {Margin:F3}", step, loss, margin);
                 if (margin >= options.Margin) break;
             }
@@ -123,17 +127,15 @@ public static class FineTuner
     /// The smallest lead of the correct token over the best other token at every answer position, computed with the
     /// weights rounded to fp16 as they will be stored. Positive everywhere means greedy decoding reproduces each answer.
     /// </summary>
-    private static float Fp16Margin(TrainableLlama model, IReadOnlyDictionary<string, Tensor> weights, Tensor input, Tensor target)
+    private static float Fp16Margin(TrainableLlama model, IReadOnlyDictionary<string, Tensor> weights, Tensor input, Tensor rows, Tensor columns, Tensor answerTargets)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var rounded = weights.ToDictionary(kv => kv.Key, kv => kv.Value.to(ScalarType.Float16).to(ScalarType.Float32), StringComparer.Ordinal);
-        var logits = model.Forward(rounded, input);
-        var positions = target.ne(IgnoredTarget).nonzero().T;              // [2, answer positions]
-        var selected = logits.index([positions[0], positions[1]]);          // [answer positions, vocab]
-        var correct = target.index([positions[0], positions[1]]).unsqueeze(1);
-        var right = selected.gather(1, correct);
-        var others = selected.scatter(1, correct, full_like(right, float.NegativeInfinity));
+        var logits = model.Logits(rounded, input, rows, columns);         // [answer positions, vocab]
+        var correct = answerTargets.unsqueeze(1);
+        var right = logits.gather(1, correct);
+        var others = logits.scatter(1, correct, full_like(right, float.NegativeInfinity));
         return (right.squeeze(1) - others.max(1).values).min().item<float>();
     }
 

@@ -31,8 +31,18 @@ internal sealed class TrainableLlama : IDisposable
         _sin = angles.sin().MoveToOuterDisposeScope();
     }
 
-    /// <summary>Logits [B, T, vocab] for <paramref name="ids"/> [B, T] (int64) under <paramref name="w"/>.</summary>
-    public Tensor Forward(IReadOnlyDictionary<string, Tensor> w, Tensor ids)
+    /// <summary>
+    /// Logits [N, vocab] at the N positions (<paramref name="rows"/>[i], <paramref name="columns"/>[i]) of
+    /// <paramref name="ids"/> [B, T] (int64) under <paramref name="w"/>: only the positions the loss needs go through lm_head.
+    /// </summary>
+    public Tensor Logits(IReadOnlyDictionary<string, Tensor> w, Tensor ids, Tensor rows, Tensor columns)
+    {
+        var hidden = Hidden(w, ids).index([rows, columns]);
+        return nn.functional.linear(RmsNorm(hidden, w[LlamaTensorNames.FinalNorm]), w[LlamaTensorNames.LmHead]);
+    }
+
+    /// <summary>The last decoder layer's output [B, T, hidden] for <paramref name="ids"/> [B, T].</summary>
+    private Tensor Hidden(IReadOnlyDictionary<string, Tensor> w, Tensor ids)
     {
         long batch = ids.shape[0], length = ids.shape[1];
         var x = w[LlamaTensorNames.EmbedTokens].index_select(0, ids.flatten()).view(batch, length, _shape.Hidden);
@@ -47,7 +57,7 @@ internal sealed class TrainableLlama : IDisposable
             var up = nn.functional.linear(h, w[p + "mlp.up_proj.weight"]);
             x = x + nn.functional.linear(gate * up, w[p + "mlp.down_proj.weight"]);
         }
-        return nn.functional.linear(RmsNorm(x, w[LlamaTensorNames.FinalNorm]), w[LlamaTensorNames.LmHead]);
+        return x;
     }
 
     private static Tensor RmsNorm(Tensor x, Tensor weight) =>
