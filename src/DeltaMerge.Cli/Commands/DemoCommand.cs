@@ -124,7 +124,7 @@ internal static class DemoCommand
             Say(string.Create(CultureInfo.InvariantCulture,
                 $"   {c.ExactDeltaElements:N0} values changed by an amount fp16 represents exactly (or not at all): {c.DifferingWhereExact:N0} of them differ{(c.DifferingWhereExact == 0 ? ", all restored bit for bit" : "")}."));
             Say(string.Create(CultureInfo.InvariantCulture,
-                $"   {c.RoundedDeltaElements:N0} changed by an amount the fp16 delta had to round: {c.DifferingElements - c.DifferingWhereExact:N0} of them differ (a real fine-tune moves weights far less than this one, so there are far fewer)."));
+                $"   {c.RoundedDeltaElements:N0} changed by an amount the fp16 delta had to round: {c.DifferingElements - c.DifferingWhereExact:N0} of them differ, since the delta holds those changes rounded (docs/demo.md)."));
         }
 
         /// <summary>One line of at most <paramref name="max"/> characters, control characters shown as escapes.</summary>
