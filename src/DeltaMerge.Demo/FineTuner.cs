@@ -72,6 +72,8 @@ public static class FineTuner
                 log.Debug("Fine-tune step {Step}: loss {Loss:F4}, fp16 margin {Margin:F3}", step, loss, margin);
                 if (margin >= options.Margin) break;
             }
+            if (margin < options.Margin)
+                log.Warning("Fine-tuning stopped at {Steps} steps with an fp16 margin of {Margin:F3}, below {Wanted}: some answers may not survive fp16.", step, margin, options.Margin);
             var tensors = names.Select(t => (t.Name, Fp16Bytes(weights[t.Name]))).ToList();
             return new FineTuneResult(step, loss, margin, tensors);
         }
