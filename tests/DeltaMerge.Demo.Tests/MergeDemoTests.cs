@@ -82,6 +82,29 @@ public sealed class MergeDemoTests
     }
 
     [Test]
+    public void ComparisonCatchesOneWrongElementWhereTheDeltaWasExact()
+    {
+        string merged = _temp.CopyOf(Path.Combine(_first.Directory, MergeDemo.MergedName), "tampered");
+        string tuned = Path.Combine(_first.Directory, MergeDemo.FineTunedName), bases = Path.Combine(_first.Directory, MergeDemo.BaseName);
+        // The final norm's first element: restored exactly, and its change from the base is an fp16 value.
+        const string Name = "model.norm.weight";
+        var t = ModelTensors.ReadF16(tuned)[Name].Values[0];
+        double change = (double)t - (double)ModelTensors.ReadF16(bases)[Name].Values[0];
+        Assert.That((double)(Half)change, Is.EqualTo(change));
+        string file = Directory.GetFiles(merged, "*.safetensors").Single();
+        long offset;
+        using (var reader = new FileByteReader(file)) offset = SafetensorsHeader.Read(reader).TensorsByName[Name].Offset;
+        using (var f = new FileStream(file, FileMode.Open, FileAccess.Write))
+        {
+            f.Position = offset;
+            f.Write(BitConverter.GetBytes((ushort)(BitConverter.HalfToUInt16Bits(t) + 1)));  // one fp16 step away
+        }
+        var c = TensorComparison.Compare(merged, tuned, bases);
+        Assert.That(c.DifferingWhereExact, Is.EqualTo(1));
+        Assert.That(c.DifferingElements, Is.EqualTo(_first.Comparison.DifferingElements + 1));
+    }
+
+    [Test]
     public void TwoRunsGiveTheSameResults()
     {
         Assert.That(_second.Answers, Is.EqualTo(_first.Answers));
