@@ -22,13 +22,13 @@ internal sealed class HeldMerge : IDisposable
     /// The model the held-merge tests merge: ~3.5 MB of fp16 output, so with 256 KB shards the hold at half the bytes
     /// comes after several closed shards.
     /// </summary>
-    public static readonly DeltaMerge.Pipeline.Demo.SyntheticLlama.Shape InputShape = new(128, 344, 4, 4, 1000);
+    public static readonly DeltaMerge.Demo.SyntheticLlama.Shape InputShape = new(128, 344, 4, 4, 1000);
 
     /// <summary>Writes the base and delta of <see cref="InputShape"/> into <paramref name="inputs"/>/base and /delta.</summary>
     public static void WriteInputs(DeltaMerge.Tests.Shared.TempDirectory inputs)
     {
-        DeltaMerge.Pipeline.Demo.SyntheticLlama.WriteBase(inputs.Sub("base"), InputShape);
-        DeltaMerge.Pipeline.Demo.SyntheticLlama.WriteDelta(inputs.Sub("delta"), InputShape);
+        DeltaMerge.Demo.SyntheticLlama.WriteBase(inputs.Sub("base"), InputShape);
+        DeltaMerge.Demo.SyntheticLlama.WriteDelta(inputs.Sub("delta"), InputShape);
     }
 
     public Process Process { get; }

@@ -1,4 +1,5 @@
 using DeltaMerge.Runtime.Generation;
+using DeltaMerge.Tokenization;
 
 namespace DeltaMerge.Runtime.Sanity;
 
@@ -30,17 +31,19 @@ public static class SanityCheck
     /// <param name="Result">The generation.</param>
     public sealed record Outcome(Case Case, string Answer, GenerationResult Result);
 
-    /// <summary>Runs every case on <paramref name="session"/>.</summary>
-    public static IReadOnlyList<Outcome> Run(ModelSession session, CancellationToken cancellationToken = default)
+    /// <summary>Runs every built-in case on <paramref name="session"/>.</summary>
+    public static IReadOnlyList<Outcome> Run(ModelSession session, CancellationToken cancellationToken = default) =>
+        Run(session, Cases, cancellationToken);
+
+    /// <summary>Runs <paramref name="cases"/> on <paramref name="session"/>, each decoded as the authors' evaluation decodes.</summary>
+    public static IReadOnlyList<Outcome> Run(ModelSession session, IReadOnlyList<Case> cases, CancellationToken cancellationToken = default)
     {
-        const int AuthorsBosId = 2;
-        var options = new GenerationOptions { MaxNewTokens = 64, StopTokenIds = [session.NewlineTokenId()] };
+        var options = new GenerationOptions { MaxNewTokens = MaxNewTokens, StopTokenIds = [session.NewlineTokenId()] };
         var skip = new HashSet<int> { session.Tokenizer.EosId, session.Tokenizer.BosId };
         var outcomes = new List<Outcome>();
-        foreach (var c in Cases)
+        foreach (var c in cases)
         {
-            var ids = new List<int> { AuthorsBosId };
-            ids.AddRange(session.Tokenizer.Encode(c.Prompt, addBos: false));
+            var ids = PromptIds(session.Tokenizer, c.Prompt);
             // Keep the start when a (small test) model's context cannot hold prompt and answer, as the authors'
             // evaluation truncates long QA inputs.
             int room = session.Runtime.Config.MaxPositions - options.MaxNewTokens;
@@ -49,5 +52,17 @@ public static class SanityCheck
             outcomes.Add(new Outcome(c, result.Text.Trim(), result));
         }
         return outcomes;
+    }
+
+    /// <summary>Most tokens an answer may take.</summary>
+    public const int MaxNewTokens = 64;
+
+    /// <summary>The ids a prompt is decoded from: the authors' evaluation starts every prompt with id 2 (<c>&lt;/s&gt;</c>), not <c>&lt;s&gt;</c>.</summary>
+    public static List<int> PromptIds(LlamaTokenizer tokenizer, string prompt)
+    {
+        const int AuthorsBosId = 2;
+        var ids = new List<int> { AuthorsBosId };
+        ids.AddRange(tokenizer.Encode(prompt, addBos: false));
+        return ids;
     }
 }

@@ -6,7 +6,7 @@ using DeltaMerge.Formats.Integrity;
 using DeltaMerge.Formats.Naming;
 using DeltaMerge.Formats.Safetensors;
 
-namespace DeltaMerge.Pipeline.Demo;
+namespace DeltaMerge.Demo;
 
 /// <summary>
 /// Writes small, deterministic LLaMA-shaped model directories (Hugging Face layout, fp16 safetensors, config,
@@ -22,9 +22,6 @@ public static class SyntheticLlama
     /// <param name="Heads">num_attention_heads (and key/value heads).</param>
     /// <param name="Vocab">Base vocabulary rows.</param>
     public sealed record Shape(int Hidden, int Intermediate, int Layers, int Heads, int Vocab);
-
-    /// <summary>The demo's default: a few MB per model, with the vocabulary of the bundled tokenizer.</summary>
-    public static readonly Shape Demo = new(256, 688, 4, 4, DemoTokenizerVocabulary);
 
     /// <summary>Pieces in the bundled demo tokenizer.model.</summary>
     public const int DemoTokenizerVocabulary = 384;
@@ -52,31 +49,25 @@ public static class SyntheticLlama
     }
 
     /// <summary>Writes a base model into <paramref name="directory"/>.</summary>
-    public static void WriteBase(string directory, Shape s) => Write(directory, s, s.Vocab, seed: 1, scale: 0.02f, isDelta: false);
+    public static void WriteBase(string directory, Shape s) =>
+        WriteDirectory(directory, s, s.Vocab, RandomTensors(s, s.Vocab, seed: 1, scale: 0.02f, isDelta: false));
 
     /// <summary>Writes a delta (vocabulary + 1 for [PAD]) into <paramref name="directory"/>.</summary>
-    public static void WriteDelta(string directory, Shape s) => Write(directory, s, s.Vocab + 1, seed: 2, scale: 0.002f, isDelta: true);
+    public static void WriteDelta(string directory, Shape s) =>
+        WriteDirectory(directory, s, s.Vocab + 1, RandomTensors(s, s.Vocab + 1, seed: 2, scale: 0.002f, isDelta: true));
 
-    private static void Write(string directory, Shape s, int vocab, ulong seed, float scale, bool isDelta)
+    /// <summary>
+    /// Writes a model directory with <paramref name="tensors"/> (fp16 bytes, in <see cref="Tensors"/> order) and the
+    /// files around them; a vocabulary of <c>s.Vocab + 1</c> rows declares the extra row as <c>[PAD]</c>.
+    /// </summary>
+    public static void WriteDirectory(string directory, Shape s, int vocab, IEnumerable<(string Name, byte[] F16)> tensors)
     {
         Directory.CreateDirectory(directory);
-        var rng = new XorShift(seed);
-        var tensors = Tensors(s, vocab);
-        var specs = tensors.Select(t => new SafetensorsTensorSpec(t.Name, DType.F16, t.Shape)).ToList();
+        var specs = Tensors(s, vocab).Select(t => new SafetensorsTensorSpec(t.Name, DType.F16, t.Shape)).ToList();
         using (var file = new FileStream(Path.Combine(directory, "model.safetensors"), FileMode.Create, FileAccess.Write))
         using (var writer = new SafetensorsWriter(file, specs, new Dictionary<string, string> { ["format"] = "pt" }))
         {
-            foreach (var (name, shape) in tensors)
-            {
-                bool norm = shape.Length == 1;
-                var data = new byte[DTypeInfo.ByteSize(DType.F16, shape)];
-                for (int i = 0; i < data.Length; i += 2)
-                {
-                    float v = norm ? (isDelta ? 0.01f : 1f) * (isDelta ? rng.Normal() : 1f + 0.1f * rng.Normal()) : scale * rng.Normal();
-                    BitConverter.TryWriteBytes(data.AsSpan(i), (Half)v);
-                }
-                writer.WriteTensor(name, data);
-            }
+            foreach (var (name, data) in tensors) writer.WriteTensor(name, data);
             writer.Complete();
         }
         var files = new Dictionary<string, byte[]>
@@ -86,14 +77,14 @@ public static class SyntheticLlama
             ["tokenizer_config.json"] = Json(new JsonObject { ["add_bos_token"] = true, ["add_eos_token"] = false, ["tokenizer_class"] = "LlamaTokenizer" }),
             ["special_tokens_map.json"] = Json(new JsonObject { ["bos_token"] = "<s>", ["eos_token"] = "</s>", ["unk_token"] = "<unk>" }),
         };
-        if (isDelta)
+        if (vocab > s.Vocab)
         {
             files["added_tokens.json"] = Json(new JsonObject { ["[PAD]"] = s.Vocab });
             files["special_tokens_map.json"] = Json(new JsonObject { ["bos_token"] = "<s>", ["eos_token"] = "</s>", ["unk_token"] = "<unk>", ["pad_token"] = "[PAD]" });
         }
         if (s.Vocab == DemoTokenizerVocabulary)
         {
-            // A real SentencePiece model, so the merged demo model can be loaded and asked something.
+            // A real SentencePiece model, so the demo's models can be loaded and asked something.
             using var resource = typeof(SyntheticLlama).Assembly.GetManifestResourceStream("DeltaMerge.Demo.tokenizer.model")!;
             using var memory = new MemoryStream();
             resource.CopyTo(memory);
@@ -103,6 +94,23 @@ public static class SyntheticLlama
         var sums = Directory.GetFiles(directory).Where(f => Path.GetFileName(f) != Sha256Sums.FileName)
             .Select(f => KeyValuePair.Create(Path.GetFileName(f), Sha256Sums.HashFile(f)));
         File.WriteAllText(Path.Combine(directory, Sha256Sums.FileName), Sha256Sums.Format(sums));
+    }
+
+    /// <summary>Seeded normal values for every tensor: norms near 1 in a base, near 0 in a delta.</summary>
+    private static IEnumerable<(string Name, byte[] F16)> RandomTensors(Shape s, int vocab, ulong seed, float scale, bool isDelta)
+    {
+        var rng = new XorShift(seed);
+        foreach (var (name, shape) in Tensors(s, vocab))
+        {
+            bool norm = shape.Length == 1;
+            var data = new byte[DTypeInfo.ByteSize(DType.F16, shape)];
+            for (int i = 0; i < data.Length; i += 2)
+            {
+                float v = norm ? (isDelta ? 0.01f : 1f) * (isDelta ? rng.Normal() : 1f + 0.1f * rng.Normal()) : scale * rng.Normal();
+                BitConverter.TryWriteBytes(data.AsSpan(i), (Half)v);
+            }
+            yield return (name, data);
+        }
     }
 
     private static JsonObject Config(Shape s, int vocab) => new()
