@@ -75,7 +75,7 @@ public sealed partial class LlamaTokenizer
     {
         ArgumentNullException.ThrowIfNull(reader);
         string model = reader.GetString(GgufKeys.TokenizerModel);
-        if (model != "llama")
+        if (model != GgufConstants.LlamaTokenizerModel)
             throw new CheckpointFormatException(FormatErrorKind.TokenizerFileInvalid,
                 $"{GgufKeys.TokenizerModel} is '{model}'; only 'llama' (SentencePiece BPE) is supported", reader.FilePath);
         uint? U(string key) => reader.TryGetValue(key, out _) ? reader.GetUInt32(key) : null;

@@ -90,12 +90,12 @@ public static class GgufLlamaModel
 
     private static double Shortest(float value) => double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
-    private static string Key(string template) => GgufKeys.ForArch(template, LlamaGgufMetadata.Architecture);
+    private static string Key(string template) => GgufKeys.ForArch(template, GgufConstants.LlamaArchitecture);
 
     private static void RequireLlama(GgufReader gguf, string path)
     {
         string arch = gguf.TryGetValue(GgufKeys.GeneralArchitecture, out _) ? gguf.GetString(GgufKeys.GeneralArchitecture) : "(none)";
-        if (arch != LlamaGgufMetadata.Architecture)
+        if (arch != GgufConstants.LlamaArchitecture)
             throw new CheckpointFormatException(FormatErrorKind.GgufUnsupportedArchitecture, $"general.architecture is '{arch}'; only 'llama' is supported.", path);
     }
 }
