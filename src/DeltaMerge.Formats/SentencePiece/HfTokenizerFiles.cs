@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using DeltaMerge.Formats.HuggingFace;
 
 namespace DeltaMerge.Formats.SentencePiece;
 
@@ -11,7 +13,7 @@ namespace DeltaMerge.Formats.SentencePiece;
 public sealed class HfTokenizerFiles
 {
     /// <summary>config.json.</summary>
-    public const string ConfigFileName = "config.json";
+    public const string ConfigFileName = HfConfig.FileName;
     /// <summary>added_tokens.json.</summary>
     public const string AddedTokensFileName = "added_tokens.json";
     /// <summary>tokenizer_config.json.</summary>
@@ -62,31 +64,34 @@ public sealed class HfTokenizerFiles
             string path = Path.Combine(directory, name);
             return File.Exists(path) ? File.ReadAllText(path) : null;
         }
-        return Parse(Read(ConfigFileName), Read(AddedTokensFileName), Read(TokenizerConfigFileName), Read(TokenizerJsonFileName));
+        return FromConfig(HfConfig.Load(directory), Read(AddedTokensFileName), Read(TokenizerConfigFileName), Read(TokenizerJsonFileName));
     }
 
     /// <summary>Parses the files' texts; null stands for a missing file.</summary>
     /// <exception cref="CheckpointFormatException">A text is malformed (see <see cref="Load"/>).</exception>
     public static HfTokenizerFiles Parse(string? configJson, string? addedTokensJson, string? tokenizerConfigJson,
-        string? tokenizerJson = null)
+        string? tokenizerJson = null) =>
+        FromConfig(configJson == null ? null : HfConfig.Parse(System.Text.Encoding.UTF8.GetBytes(configJson), ConfigFileName),
+            addedTokensJson, tokenizerConfigJson, tokenizerJson);
+
+    /// <summary>Reads the tokenizer facts of a parsed config.json and parses the tokenizer files' texts; null stands for a missing file.</summary>
+    /// <exception cref="CheckpointFormatException">A value or text is malformed (see <see cref="Load"/>).</exception>
+    public static HfTokenizerFiles FromConfig(JsonObject? config, string? addedTokensJson, string? tokenizerConfigJson, string? tokenizerJson = null)
     {
         var files = new HfTokenizerFiles();
-        if (configJson != null) files.ReadConfig(configJson);
+        if (config != null) files.ReadConfig(config);
         if (addedTokensJson != null) files.ReadAddedTokens(addedTokensJson);
         if (tokenizerConfigJson != null) files.ReadTokenizerConfig(tokenizerConfigJson);
         if (tokenizerJson != null) files.ReadFastTokenizer(tokenizerJson);
         return files;
     }
 
-    private void ReadConfig(string text)
+    private void ReadConfig(JsonObject root)
     {
-        using JsonDocument doc = TokenizerJson.Parse(text, FormatErrorKind.InvalidConfig, ConfigFileName);
-        JsonElement root = doc.RootElement;
-        if (root.ValueKind != JsonValueKind.Object) throw Bad(FormatErrorKind.InvalidConfig, ConfigFileName, "expected a JSON object");
-        if (root.TryGetProperty("vocab_size", out JsonElement vocab) && vocab.ValueKind != JsonValueKind.Null)
+        if (root["vocab_size"] is { } vocab)
         {
-            if (!TokenizerJson.TryGetInteger(vocab, out long n) || n < 0)
-                throw Bad(FormatErrorKind.InvalidConfig, ConfigFileName, $"vocab_size: expected a non-negative integer, found {vocab.GetRawText()}");
+            if (!TryGetInteger(vocab, out long n) || n < 0)
+                throw Bad(FormatErrorKind.InvalidConfig, ConfigFileName, $"vocab_size: expected a non-negative integer, found {vocab.ToJsonString()}");
             VocabSize = n == 0 ? null : n; // Python: `vocab_size or tokenizer.vocab_size()`
         }
 
@@ -94,18 +99,25 @@ public sealed class HfTokenizerFiles
         foreach (string type in LlamaVocabulary.SpecialTokenTypes)
         {
             string key = type + "_token_id";
-            if (!root.TryGetProperty(key, out JsonElement id) || id.ValueKind == JsonValueKind.Null)
-            {
-                // gguf-py falls back to text_config (multimodal configs).
-                if (!root.TryGetProperty("text_config", out JsonElement textConfig) || textConfig.ValueKind != JsonValueKind.Object
-                    || !textConfig.TryGetProperty(key, out id))
-                    continue;
-            }
-            if (!TokenizerJson.TryGetInteger(id, out long value)) continue; // gguf-py ignores non-integers (a list of eos ids, say)
+            // gguf-py falls back to text_config (multimodal configs).
+            JsonNode? id = root[key] ?? (root["text_config"] is JsonObject textConfig ? textConfig[key] : null);
+            if (id is null || !TryGetInteger(id, out long value)) continue; // gguf-py ignores non-integers (a list of eos ids, say)
             if (value < 0) throw Bad(FormatErrorKind.InvalidConfig, ConfigFileName, $"{key} is negative: {value}");
             ids.Add(new(type, value));
         }
         ConfigTokenIds = ids;
+    }
+
+    /// <summary>A JSON integer (no fraction or exponent), as Python's <c>int</c> reads it; out-of-range values saturate.</summary>
+    private static bool TryGetInteger(JsonNode node, out long value)
+    {
+        value = 0;
+        if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number) return false;
+        string raw = v.ToJsonString();
+        if (raw.AsSpan().IndexOfAny(".eE") >= 0) return false;
+        if (!long.TryParse(raw, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out value))
+            value = raw.StartsWith('-') ? long.MinValue : long.MaxValue;
+        return true;
     }
 
     private void ReadAddedTokens(string text)
