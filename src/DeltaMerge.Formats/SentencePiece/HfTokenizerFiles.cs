@@ -18,8 +18,12 @@ public sealed class HfTokenizerFiles
     public const string AddedTokensFileName = "added_tokens.json";
     /// <summary>tokenizer_config.json.</summary>
     public const string TokenizerConfigFileName = "tokenizer_config.json";
+    /// <summary>special_tokens_map.json (read by transformers, not by llama.cpp: see <see cref="LoadSpecialTokensMap"/>).</summary>
+    public const string SpecialTokensMapFileName = "special_tokens_map.json";
     /// <summary>tokenizer.json (the fast tokenizer).</summary>
     public const string TokenizerJsonFileName = "tokenizer.json";
+
+    private const string TokenSuffix = "_token";
 
     private HfTokenizerFiles()
     {
@@ -42,6 +46,9 @@ public sealed class HfTokenizerFiles
 
     /// <summary>tokenizer_config.json <c>add_{type}_token</c> booleans, in <see cref="LlamaVocabulary.SpecialTokenTypes"/> order.</summary>
     internal IReadOnlyList<KeyValuePair<string, bool>> AddSpecialTokens { get; private set; } = [];
+
+    /// <summary>tokenizer_config.json <c>{type}_token</c> entries and <c>additional_special_tokens</c>, in that order.</summary>
+    public IReadOnlyList<HfSpecialToken> SpecialTokens { get; private set; } = [];
 
     /// <summary>tokenizer_config.json <c>{type}_token</c> contents (a string or an AddedToken's <c>content</c>).</summary>
     internal IReadOnlyList<KeyValuePair<string, string>> SpecialTokenContents { get; private set; } = [];
@@ -165,19 +172,60 @@ public sealed class HfTokenizerFiles
         }
 
         var add = new List<KeyValuePair<string, bool>>();
-        var contents = new List<KeyValuePair<string, string>>();
         foreach (string type in LlamaVocabulary.SpecialTokenTypes)
-        {
             if (root.TryGetProperty($"add_{type}_token", out JsonElement flag) && flag.ValueKind is JsonValueKind.True or JsonValueKind.False)
                 add.Add(new(type, flag.GetBoolean()));
-            if (!root.TryGetProperty(type + "_token", out JsonElement entry)) continue;
-            // A plain string, or an AddedToken object {"content": ...}; anything else is ignored as gguf-py does.
-            if (entry.ValueKind == JsonValueKind.String) contents.Add(new(type, entry.GetString()!));
-            else if (entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("content", out JsonElement c) && c.ValueKind == JsonValueKind.String)
-                contents.Add(new(type, c.GetString()!));
-        }
         AddSpecialTokens = add;
-        SpecialTokenContents = contents;
+        SpecialTokens = ReadSpecialTokens(root);
+        // gguf-py reads the named types only (no additional_special_tokens).
+        var named = SpecialTokens.ToDictionary(t => t.Key, StringComparer.Ordinal);
+        SpecialTokenContents = LlamaVocabulary.SpecialTokenTypes.Where(type => named.ContainsKey(type + TokenSuffix))
+            .Select(type => KeyValuePair.Create(type, named[type + TokenSuffix].Content)).ToList();
+    }
+
+    /// <summary>
+    /// The special tokens of special_tokens_map.json in <paramref name="directory"/> (which transformers lets override
+    /// tokenizer_config.json's); empty without the file.
+    /// </summary>
+    /// <exception cref="CheckpointFormatException"><see cref="FormatErrorKind.TokenizerFileInvalid"/>: not a JSON object.</exception>
+    public static IReadOnlyList<HfSpecialToken> LoadSpecialTokensMap(string directory)
+    {
+        string path = Path.Combine(directory, SpecialTokensMapFileName);
+        if (!File.Exists(path)) return [];
+        using JsonDocument doc = TokenizerJson.Parse(File.ReadAllText(path), FormatErrorKind.TokenizerFileInvalid, path);
+        if (doc.RootElement.ValueKind != JsonValueKind.Object) throw Bad(FormatErrorKind.TokenizerFileInvalid, path, "expected a JSON object");
+        return ReadSpecialTokens(doc.RootElement);
+    }
+
+    /// <summary>
+    /// <c>{type}_token</c> for each special type, then <c>additional_special_tokens</c>: a plain string, or an AddedToken
+    /// object with a string <c>content</c>; anything else is ignored, as transformers 4.28 and gguf-py do.
+    /// </summary>
+    private static List<HfSpecialToken> ReadSpecialTokens(JsonElement root)
+    {
+        var tokens = new List<HfSpecialToken>();
+        foreach (string type in LlamaVocabulary.SpecialTokenTypes)
+            if (root.TryGetProperty(type + TokenSuffix, out JsonElement value) && SpecialToken(type + TokenSuffix, value) is { } token) tokens.Add(token);
+        if (root.TryGetProperty("additional_special_tokens", out JsonElement extra) && extra.ValueKind == JsonValueKind.Array)
+        {
+            int n = 0;
+            foreach (JsonElement value in extra.EnumerateArray())
+                if (SpecialToken($"additional_special_tokens[{n}]", value) is { } token)
+                {
+                    tokens.Add(token);
+                    n++;
+                }
+        }
+        return tokens;
+    }
+
+    private static HfSpecialToken? SpecialToken(string key, JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.String) return new HfSpecialToken(key, value.GetString()!, LStrip: true, RStrip: true);
+        if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty("content", out JsonElement content)
+            || content.ValueKind != JsonValueKind.String) return null;
+        bool Flag(string name) => value.TryGetProperty(name, out JsonElement f) && f.ValueKind == JsonValueKind.True;
+        return new HfSpecialToken(key, content.GetString()!, Flag("lstrip"), Flag("rstrip"));
     }
 
     private void ReadFastTokenizer(string text)
