@@ -83,13 +83,6 @@ public static class DeltaJob
         ? new GgufTarget(o.OutputPath, o.Force, o.GgufType, o.ModelName)
         : new SafetensorsTarget(o.OutputPath, o.Force, o.OutputDType, o.MaxShardBytes);
 
-    /// <summary>The type name the report and summaries give (<c>f16</c>, <c>q8_0</c>).</summary>
-    public static string OutputTypeName(DeltaJobOptions o)
-    {
-        using var target = TargetFor(o);
-        return target.TypeName;
-    }
-
     /// <summary>An input model, opened: its spec, directory, verified readers and tensor table.</summary>
     private sealed record OpenedInput(InputSpec Spec, ModelDirectory Dir, VerifiedInputs Inputs, IReadOnlyList<TensorEntry> Tensors);
 
