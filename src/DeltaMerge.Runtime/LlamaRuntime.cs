@@ -1,4 +1,5 @@
 using DeltaMerge.Formats;
+using DeltaMerge.Formats.Naming;
 using DeltaMerge.Pipeline.Execution;
 using DeltaMerge.Runtime.Kernels;
 using DeltaMerge.Runtime.Modules;
@@ -106,7 +107,7 @@ public sealed class LlamaRuntime : IDisposable
     /// </summary>
     private static void RefuseConfigBeyondWeights(WeightCatalog catalog)
     {
-        const string layerPrefix = "model.layers.";
+        const string layerPrefix = LlamaTensorNames.LayerPrefix;
         int present = 0;
         string? firstLayerWeight = null;
         foreach (string name in catalog.Weights.Keys)

@@ -50,6 +50,10 @@ public static partial class LlamaTensorNames
         new("post_attention_layernorm.weight", Gguf: "ffn_norm.weight", Meta: "ffn_norm.weight"),
     ];
 
+    /// <summary>Position of each per-layer tensor (by its Hugging Face name after the layer) in <see cref="LayerTensors"/>.</summary>
+    private static readonly Dictionary<string, int> LayerOrder =
+        LayerTensors.Select((t, i) => (t.HuggingFace, i)).ToDictionary(p => p.HuggingFace, p => p.i, StringComparer.Ordinal);
+
     /// <summary>The per-layer tensor whose Hugging Face name ends in <paramref name="huggingFace"/> (after <c>model.layers.N.</c>).</summary>
     /// <exception cref="ArgumentException">No such tensor.</exception>
     public static LlamaLayerTensor Layer(string huggingFace) =>
@@ -79,8 +83,8 @@ public static partial class LlamaTensorNames
         if (m.Success)
         {
             int layer = int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture);
-            int within = LayerTensors.Select(t => t.HuggingFace).ToList().IndexOf(m.Groups[2].Value);
-            return (1, layer, within < 0 ? LayerTensors.Count : within, originalIndex);
+            int within = LayerOrder.TryGetValue(m.Groups[2].Value, out int i) ? i : LayerTensors.Count;
+            return (1, layer, within, originalIndex);
         }
         return (4, 0, 0, originalIndex);
     }
