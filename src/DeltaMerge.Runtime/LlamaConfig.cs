@@ -11,7 +11,7 @@ public sealed record LlamaConfig
     /// <summary>The transformers class this runtime implements.</summary>
     public const string HuggingFaceArchitecture = "LlamaForCausalLM";
 
-    /// <summary>The <c>model_type</c> / <c>general.architecture</c> value of LLaMA.</summary>
+    /// <summary>The <c>model_type</c> value of LLaMA.</summary>
     public const string ModelType = "llama";
 
     private const double DefaultRopeTheta = 10000.0;     // transformers' LlamaConfig default
@@ -88,56 +88,27 @@ public sealed record LlamaConfig
         return result;
     }
 
-    /// <summary>Reads the <c>llama.*</c> metadata of a GGUF file (as convert_hf_to_gguf.py writes it).</summary>
-    /// <exception cref="ModelLoadException"><see cref="ModelLoadErrorKind.UnsupportedArchitecture"/> when general.architecture is not llama,
-    /// <see cref="ModelLoadErrorKind.InvalidConfig"/> when a key is missing or of the wrong type.</exception>
-    public static LlamaConfig FromGguf(GgufReader gguf)
+    /// <summary>
+    /// Reads the <c>llama.*</c> metadata of a GGUF file (as convert_hf_to_gguf.py writes it) through the config.json the
+    /// formats library's view derives from it, so both formats are validated by <see cref="FromJson"/>.
+    /// </summary>
+    /// <exception cref="ModelLoadException"><see cref="ModelLoadErrorKind.InvalidConfig"/> when a key is missing or of the wrong type,
+    /// or a value is out of range.</exception>
+    public static LlamaConfig FromGguf(GgufLlamaModel gguf)
     {
         ArgumentNullException.ThrowIfNull(gguf);
-        string source = gguf.FilePath;
+        string source = gguf.Gguf.FilePath;
+        JsonObject config;
         try
         {
-            string arch = gguf.GetString(GgufKeys.GeneralArchitecture);
-            if (arch != ModelType)
-                throw new ModelLoadException(ModelLoadErrorKind.UnsupportedArchitecture, $"general.architecture is '{arch}'; only '{ModelType}' is supported.", source);
-            string K(string template) => GgufKeys.ForArch(template, ModelType);
-            int hidden = Int32(gguf, K(GgufKeys.EmbeddingLength));
-            int heads = Int32(gguf, K(GgufKeys.AttentionHeadCount));
-            int vocab = gguf.TryGetValue(K(GgufKeys.VocabSize), out _) ? Int32(gguf, K(GgufKeys.VocabSize))
-                : gguf.TryGetValue(GgufKeys.TokenizerTokens, out var tokens) ? Int32(tokens.Count, GgufKeys.TokenizerTokens, source)
-                : gguf.TryGetTensor("token_embd.weight", out var embd) ? Int32(embd.Shape[0], "token_embd.weight rows", source)
-                : throw Missing(K(GgufKeys.VocabSize), source);
-            var result = new LlamaConfig
-            {
-                HiddenSize = hidden,
-                IntermediateSize = Int32(gguf, K(GgufKeys.FeedForwardLength)),
-                LayerCount = Int32(gguf, K(GgufKeys.BlockCount)),
-                HeadCount = heads,
-                KvHeadCount = gguf.TryGetValue(K(GgufKeys.AttentionHeadCountKv), out _) ? Int32(gguf, K(GgufKeys.AttentionHeadCountKv)) : heads,
-                HeadDim = heads > 0 ? hidden / heads : 0,
-                RmsNormEps = gguf.GetFloat32(K(GgufKeys.AttentionLayerNormRmsEpsilon)),
-                RopeTheta = gguf.TryGetValue(K(GgufKeys.RopeFreqBase), out _) ? gguf.GetFloat32(K(GgufKeys.RopeFreqBase)) : DefaultRopeTheta,
-                VocabSize = vocab,
-                MaxPositions = Int32(gguf, K(GgufKeys.ContextLength)),
-                BosTokenId = gguf.TryGetValue(GgufKeys.TokenizerBosTokenId, out _) ? Int32(gguf, GgufKeys.TokenizerBosTokenId) : null,
-                EosTokenId = gguf.TryGetValue(GgufKeys.TokenizerEosTokenId, out _) ? Int32(gguf, GgufKeys.TokenizerEosTokenId) : null,
-                // llama.cpp ties the head to the embeddings when output.weight is absent.
-                TieWordEmbeddings = !gguf.TryGetTensor("output.weight", out _),
-            };
-            result.Validate(source);
-            return result;
+            config = gguf.ReadConfig();
         }
         catch (Formats.CheckpointFormatException e)
         {
             throw new ModelLoadException(ModelLoadErrorKind.InvalidConfig, e.Message, source, inner: e);
         }
+        return FromJson(config, source);
     }
-
-    /// <summary>A uint32 metadata value as an int; one past int.MaxValue is a config error, not an overflow.</summary>
-    private static int Int32(GgufReader gguf, string key) => Int32(gguf.GetUInt32(key), key, gguf.FilePath);
-
-    private static int Int32(long value, string key, string source) => value <= int.MaxValue ? (int)value
-        : throw new ModelLoadException(ModelLoadErrorKind.InvalidConfig, $"'{key}' = {value.ToString(CultureInfo.InvariantCulture)} is out of range.", source);
 
     /// <summary>
     /// Upper bounds far above any LLaMA (7B: 4096 hidden, 11008 intermediate, 32 layers, 32000 tokens, 2048 positions),
@@ -203,8 +174,11 @@ public sealed record LlamaConfig
     private static int? OptionalInt(JsonObject config, string key, string source)
     {
         if (Number(config, key, source) is not { } d) return null;
-        if (d != Math.Floor(d) || d < int.MinValue || d > int.MaxValue)
+        if (d != Math.Floor(d))
             throw new ModelLoadException(ModelLoadErrorKind.InvalidConfig, $"'{key}' = {d.ToString(CultureInfo.InvariantCulture)} is not an integer.", source);
+        // One past int.MaxValue (a uint32 GGUF value, say) is a config error, not an overflow.
+        if (d < int.MinValue || d > int.MaxValue)
+            throw new ModelLoadException(ModelLoadErrorKind.InvalidConfig, $"'{key}' = {d.ToString(CultureInfo.InvariantCulture)} is out of range.", source);
         return (int)d;
     }
 

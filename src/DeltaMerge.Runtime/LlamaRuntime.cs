@@ -1,4 +1,5 @@
 using DeltaMerge.Formats;
+using DeltaMerge.Formats.Naming;
 using DeltaMerge.Pipeline.Execution;
 using DeltaMerge.Runtime.Kernels;
 using DeltaMerge.Runtime.Modules;
@@ -59,6 +60,13 @@ public sealed class LlamaRuntime : IDisposable
     /// <exception cref="DeviceUnavailableException">The requested device cannot be used.</exception>
     public static LlamaRuntime Load(string path, RuntimeOptions? options = null)
     {
+        using var catalog = WeightCatalog.Open(path);
+        return FromCatalog(catalog, options);
+    }
+
+    /// <summary>Loads the model of an opened catalog (its readers are the caller's to dispose).</summary>
+    internal static LlamaRuntime FromCatalog(WeightCatalog catalog, RuntimeOptions? options)
+    {
         options ??= new RuntimeOptions();
         var device = ComputeDevice.Resolve(options.Device);
         RuntimeDType compute = options.ComputeDType ?? (device.IsCuda ? RuntimeDType.Float16 : RuntimeDType.Float32);
@@ -66,7 +74,6 @@ public sealed class LlamaRuntime : IDisposable
         int threads = options.Threads ?? KernelPool.DefaultThreads;
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1, nameof(options.Threads));
         if (options.Threads is not null) torch.set_num_threads(threads);
-        using var catalog = WeightCatalog.Open(path);
         RefuseConfigBeyondWeights(catalog);
         // Float32 on the CPU: the exact kernel path on weights as stored; otherwise libtorch modules in the compute type.
         var backend = !device.IsCuda && compute == RuntimeDType.Float32 ? new KernelBackend(threads, options.DecodeRowLimit ?? DecodeRowLimit) : null;
@@ -100,7 +107,7 @@ public sealed class LlamaRuntime : IDisposable
     /// </summary>
     private static void RefuseConfigBeyondWeights(WeightCatalog catalog)
     {
-        const string layerPrefix = "model.layers.";
+        const string layerPrefix = LlamaTensorNames.LayerPrefix;
         int present = 0;
         string? firstLayerWeight = null;
         foreach (string name in catalog.Weights.Keys)

@@ -8,10 +8,7 @@ namespace DeltaMerge.Tokenization;
 public sealed partial class LlamaTokenizer
 {
     /// <summary>special_tokens_map.json.</summary>
-    public const string SpecialTokensMapFileName = "special_tokens_map.json";
-
-    /// <summary>The special-token keys transformers 4.28 reads, in its order.</summary>
-    private static readonly string[] SpecialTokenKeys = ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"];
+    public const string SpecialTokensMapFileName = HfTokenizerFiles.SpecialTokensMapFileName;
 
     /// <summary>
     /// Loads the tokenizer of a Hugging Face model directory: tokenizer.model, added_tokens.json, tokenizer_config.json
@@ -51,7 +48,7 @@ public sealed partial class LlamaTokenizer
         var specials = new Dictionary<string, AddedToken>(StringComparer.Ordinal);
         foreach ((string text, long id) in files.AddedTokens)
             specials[text] = new AddedToken(text, (int)id, LStrip: true, RStrip: true, IsAdded: id >= pieceCount);
-        Dictionary<string, (string Content, bool LStrip, bool RStrip)> named = ReadSpecialTokens(directory);
+        Dictionary<string, (string Content, bool LStrip, bool RStrip)> named = ReadSpecialTokens(directory, files);
         foreach ((string content, bool lstrip, bool rstrip) in named.Values)
         {
             if (!idOf.TryGetValue(content, out int id)) continue; // not in the vocabulary: nothing to split on
@@ -75,7 +72,7 @@ public sealed partial class LlamaTokenizer
     {
         ArgumentNullException.ThrowIfNull(reader);
         string model = reader.GetString(GgufKeys.TokenizerModel);
-        if (model != "llama")
+        if (model != GgufConstants.LlamaTokenizerModel)
             throw new CheckpointFormatException(FormatErrorKind.TokenizerFileInvalid,
                 $"{GgufKeys.TokenizerModel} is '{model}'; only 'llama' (SentencePiece BPE) is supported", reader.FilePath);
         uint? U(string key) => reader.TryGetValue(key, out _) ? reader.GetUInt32(key) : null;
@@ -151,42 +148,11 @@ public sealed partial class LlamaTokenizer
     /// Special tokens by key, from special_tokens_map.json, else tokenizer_config.json (transformers 4.28 lets the map
     /// override the config). A string is a plain token (stripped on both sides); an object gives lstrip/rstrip.
     /// </summary>
-    private static Dictionary<string, (string, bool, bool)> ReadSpecialTokens(string directory)
+    private static Dictionary<string, (string, bool, bool)> ReadSpecialTokens(string directory, HfTokenizerFiles files)
     {
         var result = new Dictionary<string, (string, bool, bool)>(StringComparer.Ordinal);
-        foreach (string file in new[] { SpecialTokensMapFileName, HfTokenizerFiles.TokenizerConfigFileName })
-        {
-            string path = Path.Combine(directory, file);
-            if (!File.Exists(path)) continue;
-            JsonDocument doc;
-            try { doc = Formats.Json.StrictJson.ParseDocument(File.ReadAllText(path)); }
-            catch (JsonException e) { throw new CheckpointFormatException(FormatErrorKind.TokenizerFileInvalid, $"not JSON: {e.Message}", path); }
-            using (doc)
-            {
-                if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                    throw new CheckpointFormatException(FormatErrorKind.TokenizerFileInvalid, "expected a JSON object", path);
-                foreach (string key in SpecialTokenKeys)
-                {
-                    if (result.ContainsKey(key) || !doc.RootElement.TryGetProperty(key, out JsonElement value)) continue;
-                    if (TryReadToken(value) is { } token) result[key] = token;
-                }
-                if (doc.RootElement.TryGetProperty("additional_special_tokens", out JsonElement extra) && extra.ValueKind == JsonValueKind.Array)
-                {
-                    int n = 0;
-                    foreach (JsonElement value in extra.EnumerateArray())
-                        if (TryReadToken(value) is { } token) result.TryAdd($"additional_special_tokens[{n++}]", token);
-                }
-            }
-        }
+        foreach (var token in HfTokenizerFiles.LoadSpecialTokensMap(directory).Concat(files.SpecialTokens))
+            result.TryAdd(token.Key, (token.Content, token.LStrip, token.RStrip));
         return result;
-    }
-
-    private static (string, bool, bool)? TryReadToken(JsonElement value)
-    {
-        if (value.ValueKind == JsonValueKind.String) return (value.GetString()!, true, true);
-        if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty("content", out JsonElement content)
-            || content.ValueKind != JsonValueKind.String) return null;
-        bool Flag(string name) => value.TryGetProperty(name, out JsonElement f) && f.ValueKind == JsonValueKind.True;
-        return (content.GetString()!, Flag("lstrip"), Flag("rstrip"));
     }
 }

@@ -73,7 +73,7 @@ internal static class FuzzTargets
         var reader = new MemoryByteReader(bytes, "model.gguf");
         var gguf = GgufReader.Open(reader);
         Each(() => GgufLlamaModel.ReadTensors(reader), () => GgufLlamaModel.ReadConfig(reader),
-            () => LlamaConfig.FromGguf(gguf), () => LlamaTokenizer.FromGguf(gguf));
+            () => LlamaConfig.FromGguf(GgufLlamaModel.Open(reader)), () => LlamaTokenizer.FromGguf(gguf));
     }
 
     /// <summary>params.json, and the config.json the conversion would make of it.</summary>

@@ -58,7 +58,7 @@ public sealed class MetaBaseTests
         Assert.That(files.Select(f => f.Name), Is.EqualTo(verified));
         Assert.That(files.Select(f => f.Verified), Has.All.EqualTo(new[] { "md5" }));
         Assert.That(files.Select(f => f.Md5), Has.None.Null);
-        string report = File.ReadAllText(Path.Combine(result.OutputPath!, DeltaJob.ReportFileName));
+        string report = File.ReadAllText(Path.Combine(result.OutputPath!, MergeReport.FileName));
         using var json = JsonDocument.Parse(report);
         foreach (var file in json.RootElement.GetProperty("inputs").GetProperty("base").GetProperty("files").EnumerateArray())
             Assert.That(file.GetProperty("verified").EnumerateArray().Select(v => v.GetString()), Is.EqualTo(new[] { "md5" }), file.GetProperty("name").GetString());

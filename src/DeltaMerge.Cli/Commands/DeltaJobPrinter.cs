@@ -41,7 +41,7 @@ internal static class DeltaJobPrinter
             Console.WriteLine($"  {side}: {input.Files.Count} file(s) read and hashed, {verified} verified against {(input.ChecksumFiles.Count == 0 ? "no checksum list" : string.Join(", ", input.ChecksumFiles))}");
         }
         if (r.Skipped.Count > 0) Console.WriteLine($"  skipped {r.Skipped.Count} recomputed buffer(s) (rotary frequencies)");
-        string checksums = gguf ? $"{Path.GetFileName(result.OutputPath)}.sha256 written" : $"SHA256SUMS and {DeltaJob.ReportFileName} written";
+        string checksums = gguf ? $"{Path.GetFileName(result.OutputPath)}.sha256 written" : $"SHA256SUMS and {MergeReport.FileName} written";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {r.TimingsSeconds.Total:F1} s total ({r.TimingsSeconds.Execute:F1} s streaming); {checksums}"));
     }
 

@@ -74,21 +74,6 @@ public static class GgmlTypeInfo
         return false;
     }
 
-    /// <summary>The GGML type storing <paramref name="dtype"/> densely, when there is one.</summary>
-    public static bool TryFromDType(DType dtype, out GgmlType type)
-    {
-        foreach (Row row in Rows)
-        {
-            if (row.DenseDType == dtype)
-            {
-                type = row.Type;
-                return true;
-            }
-        }
-        type = default;
-        return false;
-    }
-
     /// <summary>
     /// Bytes of a tensor of <paramref name="type"/> with <paramref name="elementCount"/> elements (checked arithmetic).
     /// </summary>

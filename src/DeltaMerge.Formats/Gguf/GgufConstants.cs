@@ -31,23 +31,14 @@ public static class GgufConstants
     /// <summary>Most elements of one metadata array (<c>GGUF_MAX_ARRAY_ELEMENTS</c>).</summary>
     public const long MaxArrayElements = 1L << 30;
 
-    /// <summary>Bytes of the fixed header: magic, version, tensor count, KV count.</summary>
-    public const int HeaderSize = 4 + 4 + 8 + 8;
-
     /// <summary>Size of a string's length prefix.</summary>
     public const int StringLengthSize = 8;
 
     /// <summary>Size of a value-type tag.</summary>
     public const int ValueTypeSize = 4;
 
-    /// <summary>Size of an array's element count.</summary>
-    public const int ArrayCountSize = 8;
-
     /// <summary>Size of a tensor info's dimension count.</summary>
     public const int DimensionCountSize = 4;
-
-    /// <summary>Size of one dimension.</summary>
-    public const int DimensionSize = 8;
 
     /// <summary>Size of a tensor info's GGML type.</summary>
     public const int TensorTypeSize = 4;

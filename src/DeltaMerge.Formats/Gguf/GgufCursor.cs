@@ -13,8 +13,6 @@ internal sealed class GgufCursor
 {
     private const int WindowSize = 1 << 16;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     private readonly IByteReader _reader;
     private readonly byte[] _window = new byte[WindowSize];
     private long _windowStart;

@@ -7,7 +7,6 @@ namespace DeltaMerge.Formats.Gguf;
 /// <summary>Serializes the GGUF header, metadata and tensor infos (little-endian), the writer's single encoding path.</summary>
 internal sealed class GgufEncoder
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly ArrayBufferWriter<byte> _buffer = new();
 

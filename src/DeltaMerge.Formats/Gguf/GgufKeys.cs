@@ -50,7 +50,7 @@ public static class GgufKeys
     public const string TokenizerTokens = "tokenizer.ggml.tokens";
     /// <summary>array of float32: piece scores, by id.</summary>
     public const string TokenizerScores = "tokenizer.ggml.scores";
-    /// <summary>array of int32: <see cref="GgufTokenType"/> per id.</summary>
+    /// <summary>array of int32: <see cref="SentencePiece.SentencePieceTokenType"/> per id.</summary>
     public const string TokenizerTokenType = "tokenizer.ggml.token_type";
     /// <summary>uint32: BOS id.</summary>
     public const string TokenizerBosTokenId = "tokenizer.ggml.bos_token_id";

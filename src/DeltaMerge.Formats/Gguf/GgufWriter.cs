@@ -1,3 +1,5 @@
+using DeltaMerge.Formats.IO;
+
 namespace DeltaMerge.Formats.Gguf;
 
 /// <summary>
@@ -14,28 +16,18 @@ namespace DeltaMerge.Formats.Gguf;
 /// </remarks>
 public sealed class GgufWriter : IDisposable
 {
-    private readonly Stream _stream;
-    private readonly bool _leaveOpen;
+    private readonly OrderedTensorWriter _data;
     private readonly List<GgufKeyValue> _metadata = [];
     private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
     private readonly List<GgufTensorSpec> _tensors = [];
     private readonly HashSet<string> _tensorNames = new(StringComparer.Ordinal);
     private GgufLayout? _layout;
-    private GgufWriterState _state;
-    private int _current;
-    private long _writtenOfCurrent;
 
     /// <summary>Starts a writer over <paramref name="stream"/>; nothing is written until <see cref="WriteHeaderAndInfos"/>.</summary>
     /// <param name="stream">Writable destination, positioned where the file starts.</param>
     /// <param name="leaveOpen">Whether <see cref="Dispose"/> leaves <paramref name="stream"/> open.</param>
     /// <exception cref="ArgumentException">The stream is not writable.</exception>
-    public GgufWriter(Stream stream, bool leaveOpen = false)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        if (!stream.CanWrite) throw new ArgumentException("The stream is not writable.", nameof(stream));
-        _stream = stream;
-        _leaveOpen = leaveOpen;
-    }
+    public GgufWriter(Stream stream, bool leaveOpen = false) => _data = new OrderedTensorWriter(stream, leaveOpen, this);
 
     /// <summary>The layout, available once <see cref="WriteHeaderAndInfos"/> has run.</summary>
     /// <exception cref="InvalidOperationException">The header is not written yet.</exception>
@@ -54,7 +46,7 @@ public sealed class GgufWriter : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentNullException.ThrowIfNull(value);
-        EnsureState(GgufWriterState.Declaring);
+        _data.EnsureState(TensorWriterState.Declaring);
         if (_keys.Contains(key)) throw new ArgumentException($"Duplicate metadata key '{key}'.", nameof(key));
         if (key == GgufKeys.GeneralAlignment && (value.Value is not uint a || !GgufLayout.IsPowerOfTwo(a) || a > int.MaxValue))
             throw new ArgumentException($"'{GgufKeys.GeneralAlignment}' must be a uint32 power of two, got {value}.", nameof(value));
@@ -90,7 +82,7 @@ public sealed class GgufWriter : IDisposable
     public void AddTensorInfo(string name, GgmlType type, ReadOnlySpan<long> shape)
     {
         ArgumentNullException.ThrowIfNull(name);
-        EnsureState(GgufWriterState.Declaring);
+        _data.EnsureState(TensorWriterState.Declaring);
         if (_tensorNames.Contains(name)) throw new ArgumentException($"Duplicate tensor name '{name}'.", nameof(name));
         var spec = new GgufTensorSpec(name, type, shape.ToArray());
         GgufLayout.Build([], [spec]); // validates the one tensor now, so the error points at this call
@@ -102,25 +94,17 @@ public sealed class GgufWriter : IDisposable
     /// <exception cref="InvalidOperationException">Called twice, or after completion.</exception>
     public void WriteHeaderAndInfos()
     {
-        EnsureState(GgufWriterState.Declaring);
+        _data.EnsureState(TensorWriterState.Declaring);
         (byte[] header, GgufLayout layout) = GgufLayout.Build(_metadata, _tensors);
         _layout = layout;
-        _state = GgufWriterState.WritingData;
-        WriteToStream(header);
+        _data.Start(header, _tensors.Select(t => t.Name).ToList(), layout.Tensors.Select(t => t.ByteLength).ToArray(),
+            layout.Tensors.Select(t => t.PaddedLength).ToArray());
     }
 
     /// <summary>Writes all bytes of the next tensor, which must be <paramref name="name"/>, and its padding.</summary>
     /// <exception cref="InvalidOperationException">Not the next tensor, a tensor partly written by chunks, a wrong length, or the writer is not writing data.</exception>
     /// <exception cref="ObjectDisposedException">The writer is disposed.</exception>
-    public void WriteTensor(string name, ReadOnlySpan<byte> data)
-    {
-        long expected = ExpectNext(name);
-        if (_writtenOfCurrent != 0)
-            throw new InvalidOperationException($"Tensor '{name}' is partly written by chunks ({_writtenOfCurrent} of {expected} bytes); continue with {nameof(WriteTensorChunk)}.");
-        if (data.Length != expected)
-            throw new InvalidOperationException($"Tensor '{name}' needs {expected} bytes, got {data.Length}.");
-        WriteData(data, expected);
-    }
+    public void WriteTensor(string name, ReadOnlySpan<byte> data) => _data.WriteTensor(name, data);
 
     /// <summary>
     /// Writes the next chunk of the next tensor, which must be <paramref name="name"/>; once its declared length is reached
@@ -128,94 +112,13 @@ public sealed class GgufWriter : IDisposable
     /// </summary>
     /// <exception cref="InvalidOperationException">Not the next tensor, more bytes than declared, or the writer is not writing data.</exception>
     /// <exception cref="ObjectDisposedException">The writer is disposed.</exception>
-    public void WriteTensorChunk(string name, ReadOnlySpan<byte> chunk)
-    {
-        long expected = ExpectNext(name);
-        if (chunk.Length > expected - _writtenOfCurrent)
-            throw new InvalidOperationException(
-                $"Tensor '{name}' needs {expected} bytes; {_writtenOfCurrent} written, a chunk of {chunk.Length} is too long.");
-        WriteData(chunk, expected);
-    }
+    public void WriteTensorChunk(string name, ReadOnlySpan<byte> chunk) => _data.WriteTensorChunk(name, chunk);
 
     /// <summary>Checks that every tensor was written and flushes the stream.</summary>
     /// <exception cref="InvalidOperationException">A tensor is missing or partly written, or the writer is not writing data.</exception>
     /// <exception cref="ObjectDisposedException">The writer is disposed.</exception>
-    public void Complete()
-    {
-        EnsureState(GgufWriterState.WritingData);
-        if (_current < _tensors.Count)
-            throw new InvalidOperationException(
-                $"Tensor '{_tensors[_current].Name}' ({_current + 1} of {_tensors.Count}) is not written: {_writtenOfCurrent} of {Layout.Tensors[_current].ByteLength} bytes.");
-        try
-        {
-            _stream.Flush();
-        }
-        catch
-        {
-            _state = GgufWriterState.Faulted;
-            throw;
-        }
-        _state = GgufWriterState.Completed;
-    }
+    public void Complete() => _data.Complete();
 
     /// <summary>Disposes the stream unless it was opened with leaveOpen; an incomplete file is left as it is.</summary>
-    public void Dispose()
-    {
-        if (_state == GgufWriterState.Disposed) return;
-        _state = GgufWriterState.Disposed;
-        if (!_leaveOpen) _stream.Dispose();
-    }
-
-    private long ExpectNext(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        EnsureState(GgufWriterState.WritingData);
-        if (_current >= _tensors.Count)
-            throw new InvalidOperationException($"All {_tensors.Count} tensors are written; '{name}' is not expected.");
-        string expectedName = _tensors[_current].Name;
-        if (!string.Equals(name, expectedName, StringComparison.Ordinal))
-            throw new InvalidOperationException($"Expected tensor '{expectedName}' ({_current + 1} of {_tensors.Count}), got '{name}'.");
-        return Layout.Tensors[_current].ByteLength;
-    }
-
-    private void EnsureState(GgufWriterState expected)
-    {
-        ObjectDisposedException.ThrowIf(_state == GgufWriterState.Disposed, this);
-        if (_state != expected)
-            throw new InvalidOperationException($"The writer is {Describe(_state)}; this call needs it {Describe(expected)}.");
-    }
-
-    private static string Describe(GgufWriterState state) => state switch
-    {
-        GgufWriterState.Declaring => "declaring metadata and tensors (before the header is written)",
-        GgufWriterState.WritingData => "writing tensor data (after the header)",
-        _ => state.ToString().ToLowerInvariant(),
-    };
-
-    private void WriteData(ReadOnlySpan<byte> data, long expected)
-    {
-        WriteToStream(data);
-        _writtenOfCurrent += data.Length;
-        if (_writtenOfCurrent != expected) return;
-        long pad = Layout.Tensors[_current].PaddedLength - expected;
-        Span<byte> zeros = stackalloc byte[GgufConstants.DefaultAlignment];
-        zeros.Fill(GgufConstants.PaddingByte);
-        for (; pad > 0; pad -= Math.Min(pad, zeros.Length)) WriteToStream(zeros[..(int)Math.Min(pad, zeros.Length)]);
-        _current++;
-        _writtenOfCurrent = 0;
-    }
-
-    private void WriteToStream(ReadOnlySpan<byte> data)
-    {
-        try
-        {
-            _stream.Write(data);
-        }
-        catch
-        {
-            // What reached the stream is unknown: refuse further writes rather than produce a corrupt file.
-            _state = GgufWriterState.Faulted;
-            throw;
-        }
-    }
+    public void Dispose() => _data.Dispose();
 }

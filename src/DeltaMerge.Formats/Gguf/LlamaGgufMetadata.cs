@@ -10,12 +10,6 @@ namespace DeltaMerge.Formats.Gguf;
 /// </summary>
 public static class LlamaGgufMetadata
 {
-    /// <summary>The architecture name.</summary>
-    public const string Architecture = "llama";
-
-    /// <summary>ggml's quantization format version written by current converters.</summary>
-    public const uint QuantizationVersion = 2;
-
     /// <summary>Hyperparameters read from config.json.</summary>
     /// <param name="Hidden">hidden_size.</param>
     /// <param name="Layers">num_hidden_layers.</param>
@@ -62,8 +56,8 @@ public static class LlamaGgufMetadata
     /// <summary>Adds architecture, file and tokenizer metadata to <paramref name="writer"/>, in convert_hf_to_gguf's order.</summary>
     public static void Write(GgufWriter writer, string name, Hyperparameters h, LlamaFileType fileType, LlamaVocabulary vocab)
     {
-        string K(string template) => GgufKeys.ForArch(template, Architecture);
-        writer.AddString(GgufKeys.GeneralArchitecture, Architecture);
+        string K(string template) => GgufKeys.ForArch(template, GgufConstants.LlamaArchitecture);
+        writer.AddString(GgufKeys.GeneralArchitecture, GgufConstants.LlamaArchitecture);
         writer.AddString(GgufKeys.GeneralName, name);
         writer.AddUInt32(K(GgufKeys.VocabSize), (uint)vocab.Count);
         writer.AddUInt32(K(GgufKeys.ContextLength), (uint)h.ContextLength);
@@ -76,9 +70,9 @@ public static class LlamaGgufMetadata
         writer.AddFloat32(K(GgufKeys.AttentionLayerNormRmsEpsilon), h.RmsNormEps);
         if (h.RopeTheta is { } theta) writer.AddFloat32(K(GgufKeys.RopeFreqBase), theta);
         writer.AddUInt32(GgufKeys.GeneralFileType, (uint)fileType);
-        writer.AddUInt32(GgufKeys.GeneralQuantizationVersion, QuantizationVersion);
+        writer.AddUInt32(GgufKeys.GeneralQuantizationVersion, GgufConstants.QuantizationVersion);
 
-        writer.AddString(GgufKeys.TokenizerModel, Architecture);
+        writer.AddString(GgufKeys.TokenizerModel, GgufConstants.LlamaTokenizerModel);
         writer.AddStringArray(GgufKeys.TokenizerTokens, vocab.Tokens);
         writer.AddFloat32Array(GgufKeys.TokenizerScores, vocab.Scores.ToArray());
         writer.AddInt32Array(GgufKeys.TokenizerTokenType, vocab.TokenTypes.Select(t => (int)t).ToArray());

@@ -1,8 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using DeltaMerge.Formats.Gguf;
 using DeltaMerge.Formats.IO;
 using DeltaMerge.Formats.Meta;
-using DeltaMerge.Formats.Json;
 
 namespace DeltaMerge.Formats.HuggingFace;
 
@@ -24,7 +23,9 @@ public sealed class ModelDirectory
     /// <summary>PyTorch shard index name.</summary>
     public const string BinIndexFile = "pytorch_model.bin.index.json";
     /// <summary>Model configuration.</summary>
-    public const string ConfigFile = "config.json";
+    public const string ConfigFile = HfConfig.FileName;
+
+    private GgufLlamaModel? _gguf;  // a GGUF's view, kept from ReadTensors so the header is parsed once
 
     private ModelDirectory(string path, ModelLayout layout, IReadOnlyList<string> weightFiles, ShardIndex? index, string? indexFile,
         MetaParams? metaParams = null)
@@ -108,20 +109,11 @@ public sealed class ModelDirectory
         if (MetaParams is { } meta) return meta.ToHuggingFaceConfig(MetaVocabSize(meta));
         if (Layout == ModelLayout.Gguf)
         {
+            if (_gguf != null) return _gguf.ReadConfig();
             using var reader = new FileByteReader(WeightFiles[0]);
-            return Gguf.GgufLlamaModel.ReadConfig(reader);
+            return GgufLlamaModel.Open(reader).ReadConfig();
         }
-        string path = PathOf(ConfigFile);
-        if (!File.Exists(path)) return null;
-        try
-        {
-            return StrictJson.Parse(File.ReadAllBytes(path)) as JsonObject
-                   ?? throw new CheckpointFormatException(FormatErrorKind.InvalidConfig, "expected a JSON object.", path);
-        }
-        catch (JsonException e)
-        {
-            throw new CheckpointFormatException(FormatErrorKind.InvalidConfig, $"not valid JSON: {e.Message}", path, inner: e);
-        }
+        return HfConfig.Load(DirectoryPath);
     }
 
     /// <summary>
@@ -132,7 +124,7 @@ public sealed class ModelDirectory
     public IReadOnlyList<TensorEntry> ReadTensors(Func<string, IByteReader> open)
     {
         if (MetaParams is { } meta) return MetaCheckpoint.ReadTensors(meta, WeightFiles, open);
-        if (Layout == ModelLayout.Gguf) return Gguf.GgufLlamaModel.ReadTensors(open(WeightFiles[0]));
+        if (Layout == ModelLayout.Gguf) return (_gguf = GgufLlamaModel.Open(open(WeightFiles[0]))).ReadTensors();
         var all = new List<TensorEntry>();
         var fileOf = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (string file in WeightFiles)

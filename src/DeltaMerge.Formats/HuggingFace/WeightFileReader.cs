@@ -7,8 +7,6 @@ namespace DeltaMerge.Formats.HuggingFace;
 /// <summary>Reads the tensor table of one weight file, choosing the format by its extension.</summary>
 public static class WeightFileReader
 {
-    private static ReadOnlySpan<byte> ZipLocalHeader => "PK\x03\x04"u8;
-
     /// <summary>Tensor entries of a safetensors file or a torch.save zip (<c>.bin</c>, <c>.pth</c>).</summary>
     /// <exception cref="CheckpointFormatException">The file is malformed or of another format.</exception>
     public static IReadOnlyList<TensorEntry> ReadEntries(IByteReader reader)
@@ -18,14 +16,5 @@ public static class WeightFileReader
         return Path.GetExtension(reader.FilePath).Equals(".safetensors", StringComparison.OrdinalIgnoreCase)
             ? SafetensorsHeader.Read(reader).Tensors
             : TorchZipCheckpoint.ReadTensors(reader);
-    }
-
-    /// <summary>True when the file starts with a zip local-file header (torch.save's format).</summary>
-    public static bool IsZip(IByteReader reader)
-    {
-        if (reader.Length < ZipLocalHeader.Length) return false;
-        Span<byte> head = stackalloc byte[4];
-        reader.ReadExactly(0, head);
-        return head.SequenceEqual(ZipLocalHeader);
     }
 }

@@ -1,3 +1,5 @@
+using DeltaMerge.Formats.Naming;
+
 namespace DeltaMerge.Formats.Meta;
 
 /// <summary>
@@ -15,17 +17,24 @@ public static class MetaTensorNames
     /// <summary>Every tensor of a Meta LLaMA checkpoint except <see cref="RopeFreqs"/>.</summary>
     public static readonly IReadOnlyList<MetaTensorRule> Rules =
     [
-        new(TokEmbeddings, "model.embed_tokens.weight", MetaSplit.Columns, MetaRotary.None, (p, v) => [v, p.Dim]),                  // ParallelEmbedding
-        new("layers.{layer}.attention.wq.weight", "model.layers.{layer}.self_attn.q_proj.weight", MetaSplit.Rows, MetaRotary.Query, (p, _) => [p.Dim, p.Dim]),
-        new("layers.{layer}.attention.wk.weight", "model.layers.{layer}.self_attn.k_proj.weight", MetaSplit.Rows, MetaRotary.Key, (p, _) => [p.KeyValueDim, p.Dim]),
-        new("layers.{layer}.attention.wv.weight", "model.layers.{layer}.self_attn.v_proj.weight", MetaSplit.Rows, MetaRotary.None, (p, _) => [p.KeyValueDim, p.Dim]),
-        new("layers.{layer}.attention.wo.weight", "model.layers.{layer}.self_attn.o_proj.weight", MetaSplit.Columns, MetaRotary.None, (p, _) => [p.Dim, p.Dim]),
-        new("layers.{layer}.feed_forward.w1.weight", "model.layers.{layer}.mlp.gate_proj.weight", MetaSplit.Rows, MetaRotary.None, (p, _) => [p.IntermediateSize, p.Dim]),
-        new("layers.{layer}.feed_forward.w3.weight", "model.layers.{layer}.mlp.up_proj.weight", MetaSplit.Rows, MetaRotary.None, (p, _) => [p.IntermediateSize, p.Dim]),
-        new("layers.{layer}.feed_forward.w2.weight", "model.layers.{layer}.mlp.down_proj.weight", MetaSplit.Columns, MetaRotary.None, (p, _) => [p.Dim, p.IntermediateSize]),
-        new("layers.{layer}.attention_norm.weight", "model.layers.{layer}.input_layernorm.weight", MetaSplit.Replicated, MetaRotary.None, (p, _) => [p.Dim]),
-        new("layers.{layer}.ffn_norm.weight", "model.layers.{layer}.post_attention_layernorm.weight", MetaSplit.Replicated, MetaRotary.None, (p, _) => [p.Dim]),
-        new("norm.weight", "model.norm.weight", MetaSplit.Replicated, MetaRotary.None, (p, _) => [p.Dim]),
-        new("output.weight", "lm_head.weight", MetaSplit.Rows, MetaRotary.None, (p, v) => [v, p.Dim]),                             // ColumnParallelLinear
+        new(TokEmbeddings, LlamaTensorNames.EmbedTokens, MetaSplit.Columns, MetaRotary.None, (p, v) => [v, p.Dim]),                  // ParallelEmbedding
+        Layer(LlamaTensorNames.QueryProjection, MetaSplit.Rows, MetaRotary.Query, (p, _) => [p.Dim, p.Dim]),
+        Layer(LlamaTensorNames.KeyProjection, MetaSplit.Rows, MetaRotary.Key, (p, _) => [p.KeyValueDim, p.Dim]),
+        Layer("self_attn.v_proj.weight", MetaSplit.Rows, MetaRotary.None, (p, _) => [p.KeyValueDim, p.Dim]),
+        Layer("self_attn.o_proj.weight", MetaSplit.Columns, MetaRotary.None, (p, _) => [p.Dim, p.Dim]),
+        Layer("mlp.gate_proj.weight", MetaSplit.Rows, MetaRotary.None, (p, _) => [p.IntermediateSize, p.Dim]),
+        Layer("mlp.up_proj.weight", MetaSplit.Rows, MetaRotary.None, (p, _) => [p.IntermediateSize, p.Dim]),
+        Layer("mlp.down_proj.weight", MetaSplit.Columns, MetaRotary.None, (p, _) => [p.Dim, p.IntermediateSize]),
+        Layer("input_layernorm.weight", MetaSplit.Replicated, MetaRotary.None, (p, _) => [p.Dim]),
+        Layer("post_attention_layernorm.weight", MetaSplit.Replicated, MetaRotary.None, (p, _) => [p.Dim]),
+        new("norm.weight", LlamaTensorNames.FinalNorm, MetaSplit.Replicated, MetaRotary.None, (p, _) => [p.Dim]),
+        new("output.weight", LlamaTensorNames.LmHead, MetaSplit.Rows, MetaRotary.None, (p, v) => [v, p.Dim]),                             // ColumnParallelLinear
     ];
+
+    /// <summary>The rule of a per-layer tensor, its names taken from <see cref="LlamaTensorNames.LayerTensors"/>.</summary>
+    private static MetaTensorRule Layer(string huggingFace, MetaSplit split, MetaRotary rotary, Func<MetaParams, long, long[]> shape)
+    {
+        var tensor = LlamaTensorNames.Layer(huggingFace);
+        return new MetaTensorRule(tensor.MetaTemplate, tensor.HuggingFaceTemplate, split, rotary, shape);
+    }
 }

@@ -1,3 +1,5 @@
+using DeltaMerge.Formats.Naming;
+
 namespace DeltaMerge.Formats.Meta;
 
 /// <summary>One tensor kind of a Meta checkpoint: its name there and in Hugging Face (with <c>{layer}</c> for per-layer
@@ -9,15 +11,12 @@ namespace DeltaMerge.Formats.Meta;
 /// <param name="Shape">The full (unsplit) shape from params and the vocabulary size.</param>
 public sealed record MetaTensorRule(string MetaName, string HfName, MetaSplit Split, MetaRotary Rotary, Func<MetaParams, long, long[]> Shape)
 {
-    /// <summary>The placeholder for the layer number.</summary>
-    public const string LayerPlaceholder = "{layer}";
-
     /// <summary>True for a per-layer tensor.</summary>
-    public bool PerLayer => MetaName.Contains(LayerPlaceholder, StringComparison.Ordinal);
+    public bool PerLayer => MetaName.Contains(LlamaTensorNames.LayerPlaceholder, StringComparison.Ordinal);
 
     /// <summary>Meta name for layer <paramref name="layer"/>.</summary>
-    public string MetaNameFor(int layer) => MetaName.Replace(LayerPlaceholder, layer.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    public string MetaNameFor(int layer) => LlamaTensorNames.ForLayer(MetaName, layer);
 
     /// <summary>Hugging Face name for layer <paramref name="layer"/>.</summary>
-    public string HfNameFor(int layer) => HfName.Replace(LayerPlaceholder, layer.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    public string HfNameFor(int layer) => LlamaTensorNames.ForLayer(HfName, layer);
 }

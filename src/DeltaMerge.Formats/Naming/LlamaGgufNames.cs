@@ -5,34 +5,21 @@ namespace DeltaMerge.Formats.Naming;
 
 /// <summary>
 /// Hugging Face LLaMA tensor names ↔ llama.cpp GGUF names, as data (gguf-py <c>tensor_mapping.py</c> sources for
-/// <c>MODEL_ARCH.LLAMA</c>, <c>constants.py</c> <c>TENSOR_NAMES</c>); code only expands <c>{bid}</c>.
+/// <c>MODEL_ARCH.LLAMA</c>, <c>constants.py</c> <c>TENSOR_NAMES</c>); code only expands the layer placeholder.
 /// </summary>
 public static partial class LlamaGgufNames
 {
-    /// <summary>Placeholder for the layer (block) number.</summary>
-    public const string BlockPlaceholder = "{bid}";
-
     /// <summary>(Hugging Face name, GGUF name) of tensors outside the layers.</summary>
     private static readonly (string Hf, string Gguf)[] GlobalNames =
     [
-        ("model.embed_tokens.weight", "token_embd.weight"),     // MODEL_TENSOR.TOKEN_EMBD
-        ("model.norm.weight", "output_norm.weight"),            // MODEL_TENSOR.OUTPUT_NORM
-        ("lm_head.weight", "output.weight"),                    // MODEL_TENSOR.OUTPUT
+        (LlamaTensorNames.EmbedTokens, "token_embd.weight"),     // MODEL_TENSOR.TOKEN_EMBD
+        (LlamaTensorNames.FinalNorm, "output_norm.weight"),      // MODEL_TENSOR.OUTPUT_NORM
+        (LlamaTensorNames.LmHead, "output.weight"),              // MODEL_TENSOR.OUTPUT
     ];
 
-    /// <summary>(Hugging Face name, GGUF name) of per-layer tensors, with <c>{bid}</c> for the layer.</summary>
+    /// <summary>(Hugging Face name, GGUF name) of per-layer tensors, with the layer placeholder, from <see cref="LlamaTensorNames.LayerTensors"/>.</summary>
     private static readonly (string Hf, string Gguf)[] BlockNames =
-    [
-        ("model.layers.{bid}.self_attn.q_proj.weight", "blk.{bid}.attn_q.weight"),              // ATTN_Q (rows permuted, see LlamaRotaryPermutation)
-        ("model.layers.{bid}.self_attn.k_proj.weight", "blk.{bid}.attn_k.weight"),              // ATTN_K (rows permuted)
-        ("model.layers.{bid}.self_attn.v_proj.weight", "blk.{bid}.attn_v.weight"),              // ATTN_V
-        ("model.layers.{bid}.self_attn.o_proj.weight", "blk.{bid}.attn_output.weight"),         // ATTN_OUT
-        ("model.layers.{bid}.mlp.gate_proj.weight", "blk.{bid}.ffn_gate.weight"),               // FFN_GATE
-        ("model.layers.{bid}.mlp.up_proj.weight", "blk.{bid}.ffn_up.weight"),                   // FFN_UP
-        ("model.layers.{bid}.mlp.down_proj.weight", "blk.{bid}.ffn_down.weight"),               // FFN_DOWN
-        ("model.layers.{bid}.input_layernorm.weight", "blk.{bid}.attn_norm.weight"),            // ATTN_NORM
-        ("model.layers.{bid}.post_attention_layernorm.weight", "blk.{bid}.ffn_norm.weight"),    // FFN_NORM
-    ];
+        LlamaTensorNames.LayerTensors.Select(t => (t.HuggingFaceTemplate, t.GgufTemplate)).ToArray();
 
     private static readonly Dictionary<string, string> HfToGguf = Index(p => p.Hf, p => p.Gguf);
     private static readonly Dictionary<string, string> GgufToHf = Index(p => p.Gguf, p => p.Hf);
@@ -56,8 +43,8 @@ public static partial class LlamaGgufNames
     /// <summary>Whether the Hugging Face tensor's rows must be permuted from the HF rotary layout (q_proj and k_proj).</summary>
     public static bool NeedsRotaryPermutation(string hfName, out bool isKey)
     {
-        isKey = hfName.EndsWith(".self_attn.k_proj.weight", StringComparison.Ordinal);
-        return isKey || hfName.EndsWith(".self_attn.q_proj.weight", StringComparison.Ordinal);
+        isKey = hfName.EndsWith("." + LlamaTensorNames.KeyProjection, StringComparison.Ordinal);
+        return isKey || hfName.EndsWith("." + LlamaTensorNames.QueryProjection, StringComparison.Ordinal);
     }
 
     private static bool TryMap(string name, Dictionary<string, string> table, out string mapped)
@@ -66,17 +53,17 @@ public static partial class LlamaGgufNames
         mapped = "";
         // Names carry at most one block number; replacing it by {bid} finds the template.
         Match m = BlockNumber().Match(name);
-        string key = m.Success ? name.Remove(m.Groups[1].Index, m.Groups[1].Length).Insert(m.Groups[1].Index, BlockPlaceholder) : name;
+        string key = m.Success ? name.Remove(m.Groups[1].Index, m.Groups[1].Length).Insert(m.Groups[1].Index, LlamaTensorNames.LayerPlaceholder) : name;
         if (!table.TryGetValue(key, out string? template)) return false;
         if (m.Success)
         {
             // Reject non-canonical numbers ("01") so the map stays a bijection.
             if (int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture) != m.Groups[1].Value) return false;
-            mapped = template.Replace(BlockPlaceholder, m.Groups[1].Value, StringComparison.Ordinal);
+            mapped = template.Replace(LlamaTensorNames.LayerPlaceholder, m.Groups[1].Value, StringComparison.Ordinal);
         }
         else
         {
-            if (template.Contains(BlockPlaceholder, StringComparison.Ordinal)) return false;
+            if (template.Contains(LlamaTensorNames.LayerPlaceholder, StringComparison.Ordinal)) return false;
             mapped = template;
         }
         return true;

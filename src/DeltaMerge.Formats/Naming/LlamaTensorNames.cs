@@ -21,19 +21,47 @@ public static partial class LlamaTensorNames
     /// <summary>Tensors whose first dimension is the vocabulary (grown by added tokens such as MT-LLaMA's [PAD]).</summary>
     public static readonly IReadOnlySet<string> VocabularyTensors = new HashSet<string>(StringComparer.Ordinal) { EmbedTokens, LmHead };
 
-    /// <summary>Per-layer tensor suffixes in the order <c>LlamaDecoderLayer</c> registers them (its state_dict order).</summary>
-    private static readonly string[] LayerSuffixOrder =
+    /// <summary>Query projection after <c>model.layers.N.</c> (rows in the rotary layout; permuted in GGUF and Meta files).</summary>
+    public const string QueryProjection = "self_attn.q_proj.weight";
+
+    /// <summary>Key projection after <c>model.layers.N.</c> (rows in the rotary layout; permuted in GGUF and Meta files).</summary>
+    public const string KeyProjection = "self_attn.k_proj.weight";
+
+    /// <summary>Start of every per-layer Hugging Face name (<c>model.layers.N.…</c>).</summary>
+    public const string LayerPrefix = "model.layers.";
+
+    /// <summary>Placeholder for the layer number in name templates (every convention uses this one).</summary>
+    public const string LayerPlaceholder = "{layer}";
+
+    /// <summary>
+    /// The per-layer tensors in the order <c>LlamaDecoderLayer</c> registers them (its state_dict order), named in each
+    /// convention: the one table every name mapping (GGUF, Meta) and the output order are built from.
+    /// </summary>
+    public static readonly IReadOnlyList<LlamaLayerTensor> LayerTensors =
     [
-        "self_attn.q_proj.weight",          // attention query, HF rotary layout
-        "self_attn.k_proj.weight",
-        "self_attn.v_proj.weight",
-        "self_attn.o_proj.weight",
-        "mlp.gate_proj.weight",             // SwiGLU gate (Meta w1)
-        "mlp.up_proj.weight",               // (Meta w3)
-        "mlp.down_proj.weight",             // (Meta w2)
-        "input_layernorm.weight",           // (Meta attention_norm)
-        "post_attention_layernorm.weight",  // (Meta ffn_norm)
+        new(QueryProjection, Gguf: "attn_q.weight", Meta: "attention.wq.weight"),          // query, rows rotary-permuted in GGUF and Meta
+        new(KeyProjection, Gguf: "attn_k.weight", Meta: "attention.wk.weight"),          // key, rows rotary-permuted in GGUF and Meta
+        new("self_attn.v_proj.weight", Gguf: "attn_v.weight", Meta: "attention.wv.weight"),
+        new("self_attn.o_proj.weight", Gguf: "attn_output.weight", Meta: "attention.wo.weight"),
+        new("mlp.gate_proj.weight", Gguf: "ffn_gate.weight", Meta: "feed_forward.w1.weight"),        // SwiGLU gate
+        new("mlp.up_proj.weight", Gguf: "ffn_up.weight", Meta: "feed_forward.w3.weight"),
+        new("mlp.down_proj.weight", Gguf: "ffn_down.weight", Meta: "feed_forward.w2.weight"),
+        new("input_layernorm.weight", Gguf: "attn_norm.weight", Meta: "attention_norm.weight"),
+        new("post_attention_layernorm.weight", Gguf: "ffn_norm.weight", Meta: "ffn_norm.weight"),
     ];
+
+    /// <summary>Position of each per-layer tensor (by its Hugging Face name after the layer) in <see cref="LayerTensors"/>.</summary>
+    private static readonly Dictionary<string, int> LayerOrder =
+        LayerTensors.Select((t, i) => (t.HuggingFace, i)).ToDictionary(p => p.HuggingFace, p => p.i, StringComparer.Ordinal);
+
+    /// <summary>The per-layer tensor whose Hugging Face name ends in <paramref name="huggingFace"/> (after <c>model.layers.N.</c>).</summary>
+    /// <exception cref="ArgumentException">No such tensor.</exception>
+    public static LlamaLayerTensor Layer(string huggingFace) =>
+        LayerTensors.FirstOrDefault(t => t.HuggingFace == huggingFace) ?? throw new ArgumentException($"'{huggingFace}' is not a LLaMA layer tensor.", nameof(huggingFace));
+
+    /// <summary>Expands <see cref="LayerPlaceholder"/> in <paramref name="template"/> to <paramref name="layer"/>.</summary>
+    public static string ForLayer(string template, int layer) =>
+        template.Replace(LayerPlaceholder, layer.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
     /// <summary>
     /// Buffers that loaders recompute and transformers no longer saves: old checkpoints carry
@@ -55,8 +83,8 @@ public static partial class LlamaTensorNames
         if (m.Success)
         {
             int layer = int.Parse(m.Groups[1].ValueSpan, CultureInfo.InvariantCulture);
-            int within = Array.IndexOf(LayerSuffixOrder, m.Groups[2].Value);
-            return (1, layer, within < 0 ? LayerSuffixOrder.Length : within, originalIndex);
+            int within = LayerOrder.TryGetValue(m.Groups[2].Value, out int i) ? i : LayerTensors.Count;
+            return (1, layer, within, originalIndex);
         }
         return (4, 0, 0, originalIndex);
     }

@@ -20,8 +20,6 @@ internal sealed class RestrictedUnpickler
     public const int MaxItems = 10_000_000;
     private const int MaxLong1Bytes = 64;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     private readonly byte[] _data;
     private readonly string? _filePath;
     private readonly long _baseOffset;

@@ -12,7 +12,6 @@ namespace DeltaMerge.Formats.Safetensors;
 internal static class SafetensorsHeaderBuilder
 {
     // Throws on lone surrogates instead of writing U+FFFD.
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private const string HexDigits = "0123456789abcdef";
     private const int HexDigitBits = 4;

@@ -14,7 +14,6 @@ namespace DeltaMerge.Formats.Safetensors;
 internal sealed class SafetensorsHeaderParser
 {
     // Throws on invalid bytes instead of substituting U+FFFD.
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private const char ByteOrderMark = '\uFEFF';
 

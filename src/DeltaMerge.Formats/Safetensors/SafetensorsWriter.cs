@@ -1,3 +1,5 @@
+using DeltaMerge.Formats.IO;
+
 namespace DeltaMerge.Formats.Safetensors;
 
 /// <summary>
@@ -8,13 +10,7 @@ namespace DeltaMerge.Formats.Safetensors;
 /// </summary>
 public sealed class SafetensorsWriter : IDisposable
 {
-    private readonly Stream _stream;
-    private readonly bool _leaveOpen;
-    private readonly SafetensorsTensorSpec[] _tensors;
-    private readonly long[] _lengths;
-    private SafetensorsWriterState _state;
-    private int _current;
-    private long _writtenOfCurrent;
+    private readonly OrderedTensorWriter _data;
 
     /// <summary>Validates the tensor list and writes the header to <paramref name="stream"/>.</summary>
     /// <param name="stream">Writable destination, positioned where the file starts.</param>
@@ -25,15 +21,11 @@ public sealed class SafetensorsWriter : IDisposable
     public SafetensorsWriter(Stream stream, IReadOnlyList<SafetensorsTensorSpec> tensors, IReadOnlyDictionary<string, string>? metadata,
         bool leaveOpen = false)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        if (!stream.CanWrite) throw new ArgumentException("The stream is not writable.", nameof(stream));
-        (byte[] header, _lengths, long dataLength) = SafetensorsHeaderBuilder.Build(tensors, metadata);
-        _tensors = [.. tensors];
-        _stream = stream;
-        _leaveOpen = leaveOpen;
+        _data = new OrderedTensorWriter(stream, leaveOpen, this);
+        (byte[] header, long[] lengths, long dataLength) = SafetensorsHeaderBuilder.Build(tensors, metadata);
         HeaderLength = header.Length;
         TotalLength = header.Length + dataLength;
-        WriteToStream(header);
+        _data.Start(header, tensors.Select(t => t.Name).ToList(), lengths, lengths);  // safetensors data is unpadded
     }
 
     /// <summary>Bytes of the header, the 8-byte length prefix and padding included (the absolute offset of the data).</summary>
@@ -58,15 +50,7 @@ public sealed class SafetensorsWriter : IDisposable
     /// <summary>Writes all bytes of the next tensor, which must be <paramref name="name"/>.</summary>
     /// <exception cref="InvalidOperationException">Not the next tensor, a tensor partly written by chunks, a wrong length, or the writer is completed or faulted.</exception>
     /// <exception cref="ObjectDisposedException">The writer is disposed.</exception>
-    public void WriteTensor(string name, ReadOnlySpan<byte> data)
-    {
-        long expected = ExpectNext(name);
-        if (_writtenOfCurrent != 0)
-            throw new InvalidOperationException($"Tensor '{name}' is partly written by chunks ({_writtenOfCurrent} of {expected} bytes); continue with {nameof(WriteTensorChunk)}.");
-        if (data.Length != expected)
-            throw new InvalidOperationException($"Tensor '{name}' needs {expected} bytes, got {data.Length}.");
-        WriteData(data, expected);
-    }
+    public void WriteTensor(string name, ReadOnlySpan<byte> data) => _data.WriteTensor(name, data);
 
     /// <summary>
     /// Writes the next chunk of the next tensor, which must be <paramref name="name"/>; the tensor is done once its declared
@@ -74,86 +58,13 @@ public sealed class SafetensorsWriter : IDisposable
     /// </summary>
     /// <exception cref="InvalidOperationException">Not the next tensor, more bytes than declared, or the writer is completed or faulted.</exception>
     /// <exception cref="ObjectDisposedException">The writer is disposed.</exception>
-    public void WriteTensorChunk(string name, ReadOnlySpan<byte> chunk)
-    {
-        long expected = ExpectNext(name);
-        if (chunk.Length > expected - _writtenOfCurrent)
-            throw new InvalidOperationException(
-                $"Tensor '{name}' needs {expected} bytes; {_writtenOfCurrent} written, a chunk of {chunk.Length} is too long.");
-        WriteData(chunk, expected);
-    }
+    public void WriteTensorChunk(string name, ReadOnlySpan<byte> chunk) => _data.WriteTensorChunk(name, chunk);
 
     /// <summary>Checks that every tensor was written and flushes the stream.</summary>
     /// <exception cref="InvalidOperationException">A tensor is missing or partly written, or the writer is completed or faulted.</exception>
     /// <exception cref="ObjectDisposedException">The writer is disposed.</exception>
-    public void Complete()
-    {
-        EnsureWritingData();
-        if (_current < _tensors.Length)
-            throw new InvalidOperationException(
-                $"Tensor '{_tensors[_current].Name}' ({_current + 1} of {_tensors.Length}) is not written: {_writtenOfCurrent} of {_lengths[_current]} bytes.");
-        try
-        {
-            _stream.Flush();
-        }
-        catch
-        {
-            _state = SafetensorsWriterState.Faulted;
-            throw;
-        }
-        _state = SafetensorsWriterState.Completed;
-    }
+    public void Complete() => _data.Complete();
 
     /// <summary>Disposes the stream unless it was opened with leaveOpen; an incomplete file is left as it is.</summary>
-    public void Dispose()
-    {
-        if (_state == SafetensorsWriterState.Disposed) return;
-        _state = SafetensorsWriterState.Disposed;
-        if (!_leaveOpen) _stream.Dispose();
-    }
-
-    /// <summary>Checks <paramref name="name"/> is the tensor expected next and returns its declared length.</summary>
-    private long ExpectNext(string name)
-    {
-        ArgumentNullException.ThrowIfNull(name);
-        EnsureWritingData();
-        if (_current >= _tensors.Length)
-            throw new InvalidOperationException($"All {_tensors.Length} tensors are written; '{name}' is not expected.");
-        string expectedName = _tensors[_current].Name;
-        if (!string.Equals(name, expectedName, StringComparison.Ordinal))
-            throw new InvalidOperationException($"Expected tensor '{expectedName}' ({_current + 1} of {_tensors.Length}), got '{name}'.");
-        return _lengths[_current];
-    }
-
-    private void EnsureWritingData()
-    {
-        ObjectDisposedException.ThrowIf(_state == SafetensorsWriterState.Disposed, this);
-        if (_state != SafetensorsWriterState.WritingData)
-            throw new InvalidOperationException($"The writer is {_state.ToString().ToLowerInvariant()}; no more calls are accepted.");
-    }
-
-    private void WriteData(ReadOnlySpan<byte> data, long expected)
-    {
-        WriteToStream(data);
-        _writtenOfCurrent += data.Length;
-        if (_writtenOfCurrent == expected)
-        {
-            _current++;
-            _writtenOfCurrent = 0;
-        }
-    }
-
-    private void WriteToStream(ReadOnlySpan<byte> data)
-    {
-        try
-        {
-            _stream.Write(data);
-        }
-        catch
-        {
-            // What reached the stream is unknown: refuse further writes rather than produce a corrupt file.
-            _state = SafetensorsWriterState.Faulted;
-            throw;
-        }
-    }
+    public void Dispose() => _data.Dispose();
 }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using DeltaMerge.Formats.HuggingFace;
 
 namespace DeltaMerge.Formats.SentencePiece;
 
@@ -11,13 +13,17 @@ namespace DeltaMerge.Formats.SentencePiece;
 public sealed class HfTokenizerFiles
 {
     /// <summary>config.json.</summary>
-    public const string ConfigFileName = "config.json";
+    public const string ConfigFileName = HfConfig.FileName;
     /// <summary>added_tokens.json.</summary>
     public const string AddedTokensFileName = "added_tokens.json";
     /// <summary>tokenizer_config.json.</summary>
     public const string TokenizerConfigFileName = "tokenizer_config.json";
+    /// <summary>special_tokens_map.json (read by transformers, not by llama.cpp: see <see cref="LoadSpecialTokensMap"/>).</summary>
+    public const string SpecialTokensMapFileName = "special_tokens_map.json";
     /// <summary>tokenizer.json (the fast tokenizer).</summary>
     public const string TokenizerJsonFileName = "tokenizer.json";
+
+    private const string TokenSuffix = "_token";
 
     private HfTokenizerFiles()
     {
@@ -41,6 +47,9 @@ public sealed class HfTokenizerFiles
     /// <summary>tokenizer_config.json <c>add_{type}_token</c> booleans, in <see cref="LlamaVocabulary.SpecialTokenTypes"/> order.</summary>
     internal IReadOnlyList<KeyValuePair<string, bool>> AddSpecialTokens { get; private set; } = [];
 
+    /// <summary>tokenizer_config.json <c>{type}_token</c> entries and <c>additional_special_tokens</c>, in that order.</summary>
+    public IReadOnlyList<HfSpecialToken> SpecialTokens { get; private set; } = [];
+
     /// <summary>tokenizer_config.json <c>{type}_token</c> contents (a string or an AddedToken's <c>content</c>).</summary>
     internal IReadOnlyList<KeyValuePair<string, string>> SpecialTokenContents { get; private set; } = [];
 
@@ -62,31 +71,34 @@ public sealed class HfTokenizerFiles
             string path = Path.Combine(directory, name);
             return File.Exists(path) ? File.ReadAllText(path) : null;
         }
-        return Parse(Read(ConfigFileName), Read(AddedTokensFileName), Read(TokenizerConfigFileName), Read(TokenizerJsonFileName));
+        return FromConfig(HfConfig.Load(directory), Read(AddedTokensFileName), Read(TokenizerConfigFileName), Read(TokenizerJsonFileName));
     }
 
     /// <summary>Parses the files' texts; null stands for a missing file.</summary>
     /// <exception cref="CheckpointFormatException">A text is malformed (see <see cref="Load"/>).</exception>
     public static HfTokenizerFiles Parse(string? configJson, string? addedTokensJson, string? tokenizerConfigJson,
-        string? tokenizerJson = null)
+        string? tokenizerJson = null) =>
+        FromConfig(configJson == null ? null : HfConfig.Parse(System.Text.Encoding.UTF8.GetBytes(configJson), ConfigFileName),
+            addedTokensJson, tokenizerConfigJson, tokenizerJson);
+
+    /// <summary>Reads the tokenizer facts of a parsed config.json and parses the tokenizer files' texts; null stands for a missing file.</summary>
+    /// <exception cref="CheckpointFormatException">A value or text is malformed (see <see cref="Load"/>).</exception>
+    public static HfTokenizerFiles FromConfig(JsonObject? config, string? addedTokensJson, string? tokenizerConfigJson, string? tokenizerJson = null)
     {
         var files = new HfTokenizerFiles();
-        if (configJson != null) files.ReadConfig(configJson);
+        if (config != null) files.ReadConfig(config);
         if (addedTokensJson != null) files.ReadAddedTokens(addedTokensJson);
         if (tokenizerConfigJson != null) files.ReadTokenizerConfig(tokenizerConfigJson);
         if (tokenizerJson != null) files.ReadFastTokenizer(tokenizerJson);
         return files;
     }
 
-    private void ReadConfig(string text)
+    private void ReadConfig(JsonObject root)
     {
-        using JsonDocument doc = TokenizerJson.Parse(text, FormatErrorKind.InvalidConfig, ConfigFileName);
-        JsonElement root = doc.RootElement;
-        if (root.ValueKind != JsonValueKind.Object) throw Bad(FormatErrorKind.InvalidConfig, ConfigFileName, "expected a JSON object");
-        if (root.TryGetProperty("vocab_size", out JsonElement vocab) && vocab.ValueKind != JsonValueKind.Null)
+        if (root["vocab_size"] is { } vocab)
         {
-            if (!TokenizerJson.TryGetInteger(vocab, out long n) || n < 0)
-                throw Bad(FormatErrorKind.InvalidConfig, ConfigFileName, $"vocab_size: expected a non-negative integer, found {vocab.GetRawText()}");
+            if (!TryGetInteger(vocab, out long n) || n < 0)
+                throw Bad(FormatErrorKind.InvalidConfig, ConfigFileName, $"vocab_size: expected a non-negative integer, found {vocab.ToJsonString()}");
             VocabSize = n == 0 ? null : n; // Python: `vocab_size or tokenizer.vocab_size()`
         }
 
@@ -94,18 +106,25 @@ public sealed class HfTokenizerFiles
         foreach (string type in LlamaVocabulary.SpecialTokenTypes)
         {
             string key = type + "_token_id";
-            if (!root.TryGetProperty(key, out JsonElement id) || id.ValueKind == JsonValueKind.Null)
-            {
-                // gguf-py falls back to text_config (multimodal configs).
-                if (!root.TryGetProperty("text_config", out JsonElement textConfig) || textConfig.ValueKind != JsonValueKind.Object
-                    || !textConfig.TryGetProperty(key, out id))
-                    continue;
-            }
-            if (!TokenizerJson.TryGetInteger(id, out long value)) continue; // gguf-py ignores non-integers (a list of eos ids, say)
+            // gguf-py falls back to text_config (multimodal configs).
+            JsonNode? id = root[key] ?? (root["text_config"] is JsonObject textConfig ? textConfig[key] : null);
+            if (id is null || !TryGetInteger(id, out long value)) continue; // gguf-py ignores non-integers (a list of eos ids, say)
             if (value < 0) throw Bad(FormatErrorKind.InvalidConfig, ConfigFileName, $"{key} is negative: {value}");
             ids.Add(new(type, value));
         }
         ConfigTokenIds = ids;
+    }
+
+    /// <summary>A JSON integer (no fraction or exponent), as Python's <c>int</c> reads it; out-of-range values saturate.</summary>
+    private static bool TryGetInteger(JsonNode node, out long value)
+    {
+        value = 0;
+        if (node is not JsonValue v || v.GetValueKind() != JsonValueKind.Number) return false;
+        string raw = v.ToJsonString();
+        if (raw.AsSpan().IndexOfAny(".eE") >= 0) return false;
+        if (!long.TryParse(raw, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out value))
+            value = raw.StartsWith('-') ? long.MinValue : long.MaxValue;
+        return true;
     }
 
     private void ReadAddedTokens(string text)
@@ -153,19 +172,60 @@ public sealed class HfTokenizerFiles
         }
 
         var add = new List<KeyValuePair<string, bool>>();
-        var contents = new List<KeyValuePair<string, string>>();
         foreach (string type in LlamaVocabulary.SpecialTokenTypes)
-        {
             if (root.TryGetProperty($"add_{type}_token", out JsonElement flag) && flag.ValueKind is JsonValueKind.True or JsonValueKind.False)
                 add.Add(new(type, flag.GetBoolean()));
-            if (!root.TryGetProperty(type + "_token", out JsonElement entry)) continue;
-            // A plain string, or an AddedToken object {"content": ...}; anything else is ignored as gguf-py does.
-            if (entry.ValueKind == JsonValueKind.String) contents.Add(new(type, entry.GetString()!));
-            else if (entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("content", out JsonElement c) && c.ValueKind == JsonValueKind.String)
-                contents.Add(new(type, c.GetString()!));
-        }
         AddSpecialTokens = add;
-        SpecialTokenContents = contents;
+        SpecialTokens = ReadSpecialTokens(root);
+        // gguf-py reads the named types only (no additional_special_tokens).
+        var named = SpecialTokens.ToDictionary(t => t.Key, StringComparer.Ordinal);
+        SpecialTokenContents = LlamaVocabulary.SpecialTokenTypes.Where(type => named.ContainsKey(type + TokenSuffix))
+            .Select(type => KeyValuePair.Create(type, named[type + TokenSuffix].Content)).ToList();
+    }
+
+    /// <summary>
+    /// The special tokens of special_tokens_map.json in <paramref name="directory"/> (which transformers lets override
+    /// tokenizer_config.json's); empty without the file.
+    /// </summary>
+    /// <exception cref="CheckpointFormatException"><see cref="FormatErrorKind.TokenizerFileInvalid"/>: not a JSON object.</exception>
+    public static IReadOnlyList<HfSpecialToken> LoadSpecialTokensMap(string directory)
+    {
+        string path = Path.Combine(directory, SpecialTokensMapFileName);
+        if (!File.Exists(path)) return [];
+        using JsonDocument doc = TokenizerJson.Parse(File.ReadAllText(path), FormatErrorKind.TokenizerFileInvalid, path);
+        if (doc.RootElement.ValueKind != JsonValueKind.Object) throw Bad(FormatErrorKind.TokenizerFileInvalid, path, "expected a JSON object");
+        return ReadSpecialTokens(doc.RootElement);
+    }
+
+    /// <summary>
+    /// <c>{type}_token</c> for each special type, then <c>additional_special_tokens</c>: a plain string, or an AddedToken
+    /// object with a string <c>content</c>; anything else is ignored, as transformers 4.28 and gguf-py do.
+    /// </summary>
+    private static List<HfSpecialToken> ReadSpecialTokens(JsonElement root)
+    {
+        var tokens = new List<HfSpecialToken>();
+        foreach (string type in LlamaVocabulary.SpecialTokenTypes)
+            if (root.TryGetProperty(type + TokenSuffix, out JsonElement value) && SpecialToken(type + TokenSuffix, value) is { } token) tokens.Add(token);
+        if (root.TryGetProperty("additional_special_tokens", out JsonElement extra) && extra.ValueKind == JsonValueKind.Array)
+        {
+            int n = 0;
+            foreach (JsonElement value in extra.EnumerateArray())
+                if (SpecialToken($"additional_special_tokens[{n}]", value) is { } token)
+                {
+                    tokens.Add(token);
+                    n++;
+                }
+        }
+        return tokens;
+    }
+
+    private static HfSpecialToken? SpecialToken(string key, JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.String) return new HfSpecialToken(key, value.GetString()!, LStrip: true, RStrip: true);
+        if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty("content", out JsonElement content)
+            || content.ValueKind != JsonValueKind.String) return null;
+        bool Flag(string name) => value.TryGetProperty(name, out JsonElement f) && f.ValueKind == JsonValueKind.True;
+        return new HfSpecialToken(key, content.GetString()!, Flag("lstrip"), Flag("rstrip"));
     }
 
     private void ReadFastTokenizer(string text)

@@ -12,7 +12,6 @@ namespace DeltaMerge.Formats.SentencePiece;
 // reported with a byte offset. It also keeps a native protoc out of the build (see docs/formats.md).
 internal sealed class SentencePieceModelReader
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly CodedInputStream _input;
     private readonly long _length;

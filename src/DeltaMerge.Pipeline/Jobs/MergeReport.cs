@@ -11,7 +11,11 @@ public sealed record MergeReport(
     IReadOnlyList<SkippedReport> Skipped,
     IReadOnlyList<TensorReport> Tensors,
     IReadOnlyList<OutputFileReport> Outputs,
-    TimingsReport TimingsSeconds);
+    TimingsReport TimingsSeconds)
+{
+    /// <summary>The report's file name in a safetensors output directory.</summary>
+    public const string FileName = "merge-report.json";
+}
 
 /// <summary>Tool name and version.</summary>
 public sealed record ToolInfo(string Name, string Version);

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using DeltaMerge.Formats.Gguf;
+using DeltaMerge.Formats.SentencePiece;
 using DeltaMerge.Formats.Tests.Safetensors;
 
 namespace DeltaMerge.Formats.Tests.Gguf;
@@ -188,7 +189,7 @@ public sealed class GgufWriterTests
             writer.AddUInt64("u", 5);
             writer.AddStringArray(GgufKeys.TokenizerTokens, ["<unk>", "<s>"]);
             writer.AddFloat32Array(GgufKeys.TokenizerScores, [0f, -1f]);
-            writer.AddInt32Array(GgufKeys.TokenizerTokenType, [(int)GgufTokenType.Unknown, (int)GgufTokenType.Control]);
+            writer.AddInt32Array(GgufKeys.TokenizerTokenType, [(int)SentencePieceTokenType.Unknown, (int)SentencePieceTokenType.Control]);
             writer.WriteHeaderAndInfos();
             writer.Complete();
         }

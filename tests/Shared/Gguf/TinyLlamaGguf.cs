@@ -13,7 +13,8 @@ internal static class TinyLlamaGguf
 
     /// <param name="blockCount">What <c>llama.block_count</c> claims (one layer is written whatever it says).</param>
     /// <param name="vocabSize">A <c>llama.vocab_size</c> key to write (the embedding then has that many rows), or none.</param>
-    public static byte[] Build(uint blockCount = 1, uint? vocabSize = null)
+    /// <param name="outputHead">Whether to write <c>output.weight</c>; without it the head is tied to the embeddings.</param>
+    public static byte[] Build(uint blockCount = 1, uint? vocabSize = null, bool outputHead = true)
     {
         string[] tokens = ["<unk>", "<s>", "</s>", "<0x0A>", "\u2581a", "\u2581b", "a", "b"];
         int[] types = [2, 3, 3, 6, 1, 1, 1, 1];
@@ -52,6 +53,7 @@ internal static class TinyLlamaGguf
                 ("output_norm.weight", [Hidden]),
                 ("output.weight", [rows, Hidden]),
             };
+            if (!outputHead) shapes.RemoveAt(shapes.Count - 1);
             // Shapes in PyTorch order ([out, in]); the writer stores them reversed, as GGUF's ne[] does.
             foreach (var (name, shape) in shapes) w.AddTensorInfo(name, GgmlType.F32, shape);
             w.WriteHeaderAndInfos();
