@@ -17,6 +17,10 @@ public sealed record ShardSpec(int Index, int Count)
     /// <summary>The shard's own directory under --out: <c>shard-K-of-N</c>.</summary>
     public string DirectoryName => string.Create(CultureInfo.InvariantCulture, $"shard-{Index}-of-{Count}");
 
+    /// <summary>Where a run with --out <paramref name="outDirectory"/> writes: OUT/shard-K-of-N/ for a shard, else OUT.</summary>
+    public static string OutputDirectory(string outDirectory, ShardSpec? shard) =>
+        shard == null ? outDirectory : Path.Combine(outDirectory, shard.DirectoryName);
+
     /// <summary>Checks the values; <paramref name="source"/> names where they came from, for the message.</summary>
     /// <exception cref="ShardSelectionException">N below 1, or K outside 0..N−1.</exception>
     public static ShardSpec Create(int index, int count, string source)
