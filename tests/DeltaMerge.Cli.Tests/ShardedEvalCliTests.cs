@@ -69,18 +69,6 @@ public sealed class ShardedEvalCliTests
 
     private static CliProcess.Result Merge(string outDir, params string[] shards) => CliProcess.Run(["eval-merge", "--out", outDir, "--json", .. shards]);
 
-    /// <summary>Every file under <paramref name="dir"/> by relative path, with its bytes as text.</summary>
-    private static SortedDictionary<string, string> Tree(string dir) => new(
-        Directory.GetFiles(dir, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(dir, f), File.ReadAllText), StringComparer.Ordinal);
-
-    private static void AssertSameFiles(string expected, string actual)
-    {
-        var want = Tree(expected);
-        var got = Tree(actual);
-        Assert.That(got.Keys, Is.EqualTo(want.Keys));
-        foreach (var (name, text) in want) Assert.That(got[name], Is.EqualTo(text), name);
-    }
-
     [TestCase(1)]
     [TestCase(2)]
     [TestCase(3)]
@@ -94,7 +82,7 @@ public sealed class ShardedEvalCliTests
         string merged = _temp.Sub($"copa-{n}-merged");
         var r = Merge(merged, shards);
         Ok(r);
-        AssertSameFiles(WholeCopa(), merged);
+        DirectoryFiles.AssertSame(WholeCopa(), merged);
         var json = JsonNode.Parse(r.Stdout)!.AsObject();
         Assert.That(json["tasks"]!.AsArray().Single()!.ToJsonString(), Is.EqualTo(JsonNode.Parse(File.ReadAllText(Path.Combine(merged, "metrics.json")))!.ToJsonString()));
     }
@@ -108,7 +96,7 @@ public sealed class ShardedEvalCliTests
         string merged = _temp.Sub($"suite-{n}-merged");
         // The shard directories named one by one (the other tests pass the directory holding them).
         Ok(Merge(merged, Enumerable.Range(0, n).Select(k => Path.Combine(shards, $"shard-{k}-of-{n}")).Reverse().ToArray()));
-        AssertSameFiles(WholeSuite(), merged);
+        DirectoryFiles.AssertSame(WholeSuite(), merged);
         string report = File.ReadAllText(Path.Combine(merged, "report.md"));
         Assert.That(report, Does.Contain("COPA: first 3 of 4 examples only (--limit).").And.Contain("WiC: no data file found"));
         Assert.That(File.ReadAllText(Path.Combine(shards, "shard-0-of-" + n, "report.md")), Does.Contain($"Shard 0/{n}: these figures cover this shard's examples only"));
@@ -138,7 +126,7 @@ public sealed class ShardedEvalCliTests
         {
             ["SLURM_ARRAY_TASK_ID"] = "4", ["SLURM_ARRAY_TASK_MIN"] = "3", ["SLURM_ARRAY_TASK_MAX"] = "4", ["SLURM_ARRAY_TASK_COUNT"] = "2",
         }, Suite(outDir)));
-        AssertSameFiles(Path.Combine(SuiteShards(2), "shard-1-of-2"), Path.Combine(outDir, "shard-1-of-2"));
+        DirectoryFiles.AssertSame(Path.Combine(SuiteShards(2), "shard-1-of-2"), Path.Combine(outDir, "shard-1-of-2"));
     }
 
     private static readonly object[] BadShards =
@@ -243,7 +231,7 @@ public sealed class ShardedEvalCliTests
         Assert.That(File.ReadAllText(Path.Combine(shard, "predictions.jsonl")), Is.EqualTo(File.ReadAllText(Path.Combine(Shard(0, 2), "predictions.jsonl"))));
         string merged = _temp.Sub("copa-resumed-merged");
         Ok(Merge(merged, shard, Shard(1, 2)));
-        AssertSameFiles(WholeCopa(), merged);
+        DirectoryFiles.AssertSame(WholeCopa(), merged);
     }
 
     [Test]

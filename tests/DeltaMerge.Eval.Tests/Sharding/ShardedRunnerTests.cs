@@ -31,9 +31,6 @@ public sealed class ShardedRunnerTests
         _temp?.Dispose();
     }
 
-    private static SortedDictionary<string, string> Tree(string dir) => new(
-        Directory.GetFiles(dir, "*", SearchOption.AllDirectories).ToDictionary(f => Path.GetRelativePath(dir, f), File.ReadAllText), StringComparer.Ordinal);
-
     [TestCase("squad", "squad.jsonl", EvalMode.Generate, 2)]
     [TestCase("mnli", "mnli.jsonl", EvalMode.Rank, 3)]
     [TestCase("openbookqa", "openbookqa.jsonl", EvalMode.Generate, 5)]
@@ -53,9 +50,7 @@ public sealed class ShardedRunnerTests
         }
         var merge = ShardMerger.Merge([shards], merged, force: false);
         Assert.That(merge.ShardCount, Is.EqualTo(n));
-        var (want, got) = (Tree(whole), Tree(merged));
-        Assert.That(got.Keys, Is.EqualTo(want.Keys));
-        foreach (var (name, text) in want) Assert.That(got[name], Is.EqualTo(text), name);
+        DirectoryFiles.AssertSame(whole, merged);
         var run = RunRecord.Parse(JsonNode.Parse(File.ReadAllText(Path.Combine(merged, "run.json")))!.AsObject());
         Assert.That((run.Model!.Source, run.Model.Sha256, run.Shard, run.Finished), Is.EqualTo((ModelIdentity.HashedFiles, _model.Sha256, (RunRecord.ShardRange?)null, true)));
     }
