@@ -1,6 +1,6 @@
 namespace DeltaMerge.Tests.Shared;
 
-/// <summary>Compares two output directories file by file (names relative to each, contents as text).</summary>
+/// <summary>Compares two output directories file by file (names relative to each; bytes, reported as text for a readable diff).</summary>
 internal static class DirectoryFiles
 {
     /// <summary>Every file under <paramref name="dir"/>, by relative path, with its text.</summary>
@@ -13,6 +13,10 @@ internal static class DirectoryFiles
         var want = Read(expected);
         var got = Read(actual);
         Assert.That(got.Keys, Is.EqualTo(want.Keys), $"the files of {actual}");
-        foreach (var (name, text) in want) Assert.That(got[name], Is.EqualTo(text), name);
+        foreach (var (name, text) in want)
+        {
+            Assert.That(got[name], Is.EqualTo(text), name);
+            Assert.That(File.ReadAllBytes(Path.Combine(actual, name)), Is.EqualTo(File.ReadAllBytes(Path.Combine(expected, name))), name);
+        }
     }
 }
