@@ -17,6 +17,7 @@ root.Subcommands.Add(ScoreCommand.Create(global));
 root.Subcommands.Add(ChatCommand.Create(global));
 root.Subcommands.Add(EvalCommand.Create(global));
 root.Subcommands.Add(EvalSuiteCommand.Create(global));
+root.Subcommands.Add(EvalMergeCommand.Create(global));
 root.Subcommands.Add(InspectCommand.Create(global));
 root.Subcommands.Add(DemoCommand.Create(global));
 

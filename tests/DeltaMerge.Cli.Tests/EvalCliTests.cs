@@ -11,23 +11,13 @@ public sealed class EvalCliTests
     private static TempDirectory _temp = null!;
     private static string _model = null!;
 
-    private static string Eval(string name) => Path.Combine(RepoPaths.Fixtures, "eval", name);
+    private static string Eval(string name) => TinyEvalModel.Data(name);
 
     [OneTimeSetUp]
     public static void MergeTheTinyModel()
     {
         _temp = new TempDirectory();
-        var reference = ReferenceForward.Load("forward-f32.json");
-        string baseDir = FixtureEdits.ZeroInFile(_temp.CopyOf(RepoPaths.Tiny("base-safetensors"), "base"), reference.Zeroed);
-        string deltaDir = FixtureEdits.ZeroInFile(_temp.CopyOf(RepoPaths.Tiny("delta-safetensors"), "delta"), reference.Zeroed);
-        _model = _temp.Sub("merged");
-        var r = CliProcess.Run("merge", "--base", baseDir, "--delta", deltaDir, "--out", _model, "--dtype", "f32", "--quiet");
-        Assert.That(r.ExitCode, Is.Zero, r.Stderr);
-        // The wrapped prompts alone are ~300 tokens of the tiny 384-piece vocabulary; rotary positions need no weights.
-        string config = Path.Combine(_model, "config.json");
-        var json = JsonNode.Parse(File.ReadAllText(config))!.AsObject();
-        json["max_position_embeddings"] = 2048;
-        File.WriteAllText(config, json.ToJsonString());
+        _model = TinyEvalModel.Merge(_temp);
     }
 
     [OneTimeTearDown] public static void Cleanup() => _temp?.Dispose();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using DeltaMerge.Eval.Data;
 using DeltaMerge.Eval.Running;
+using DeltaMerge.Eval.Sharding;
 using DeltaMerge.Eval.Tasks;
 
 namespace DeltaMerge.Cli.Commands;
@@ -24,11 +25,12 @@ internal static class EvalCommand
             if (!TaskCatalog.TryParse(parse.GetValue(task)!, out var spec)) throw new UsageException($"--task '{parse.GetValue(task)}' is not known: expected one of {TaskCatalog.Names}.");
             var options = eval.Options(parse);
             if (spec.IsQa && options.Mode == EvalMode.Rank) throw new UsageException($"--mode rank is for classification; {spec.Name} is extractive QA.");
-            string outDir = parse.GetValue(eval.Out)!;
+            string outDir = ShardSpec.OutputDirectory(parse.GetValue(eval.Out)!, options.Shard);
             EvalOptionsCli.CheckOutput(outDir, options, parse.GetValue(eval.Force));
             EvalDataset dataset = EvalDataLoader.Load(spec, parse.GetValue(data)!);
             ctx.Log.Information("{Task}: {Count} examples from {Files} ({Format})", spec.Name, dataset.Examples.Count, string.Join(", ", dataset.Files), dataset.Format);
             using var session = model.Open(parse);
+            options = EvalOptionsCli.WithModel(options, parse.GetValue(model.Model)!, ctx);
             EvalResult result;
             using (var view = new EvalProgressView(!ctx.Quiet && !ctx.JsonOutput, spec.Name))
                 result = RunKeepingPartial(() => new EvalRunner(session).Run(dataset, outDir, options, view, ctx.Cancellation));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DeltaMerge.Eval.Running;
+using DeltaMerge.Eval.Sharding;
 
 namespace DeltaMerge.Cli.Commands;
 
@@ -29,12 +30,24 @@ internal sealed class EvalOptionsCli
         DefaultValueFactory = _ => EvalOptions.DefaultBatchSize,
     };
     public Option<bool> Force { get; } = new("--force") { Description = "Start over when the output already holds predictions.jsonl (they are deleted)." };
+    public Option<string?> Shard { get; } = new("--shard")
+    {
+        HelpName = "K/N|none",
+        Description = "Run only shard K of N (K from 0) of each task's examples, into OUT/shard-K-of-N/; eval-merge combines the shards. " +
+            "Default: from JOB_COMPLETION_INDEX (Kubernetes Indexed Job, with --shard-count or DELTAMERGE_SHARD_COUNT) or SLURM_ARRAY_TASK_ID (Slurm job array); none: ignore them.",
+    };
+    public Option<int?> ShardCount { get; } = new("--shard-count")
+    {
+        HelpName = "N",
+        Description = "The number of shards when the index comes from JOB_COMPLETION_INDEX (Kubernetes does not pass the Job's completions); default: DELTAMERGE_SHARD_COUNT.",
+    };
 
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Out, Mode, SpecialTokens, Limit, Resume, BatchSize, Force }) command.Options.Add(o);
+        foreach (var o in new Option[] { Out, Mode, SpecialTokens, Limit, Resume, BatchSize, Force, Shard, ShardCount }) command.Options.Add(o);
     }
 
+    /// <summary>The options of the run, with the shard (from --shard or the scheduler's variables).</summary>
     public EvalOptions Options(ParseResult parse)
     {
         int? limit = parse.GetValue(Limit);
@@ -49,7 +62,17 @@ internal sealed class EvalOptionsCli
             Limit = limit,
             Resume = parse.GetValue(Resume),
             BatchSize = batch,
+            Shard = ShardEnvironment.Resolve(parse.GetValue(Shard), parse.GetValue(ShardCount), Environment.GetEnvironmentVariable),
         };
+    }
+
+    /// <summary>Records which model is evaluated (run.json), and says which shard runs.</summary>
+    public static EvalOptions WithModel(EvalOptions options, string modelPath, CommandRunner.Context ctx)
+    {
+        var identity = ModelIdentity.Of(modelPath);
+        if (options.Shard is { } shard)
+            ctx.Log.Information("Shard {Shard}: model checksum listing SHA-256 {Sha256} ({Source})", shard, identity.Sha256, identity.Source);
+        return options with { Model = identity };
     }
 
     /// <summary>Refuses to overwrite earlier predictions unless --resume or --force says what to do with them.</summary>

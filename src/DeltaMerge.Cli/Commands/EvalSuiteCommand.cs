@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using DeltaMerge.Eval.Running;
+using DeltaMerge.Eval.Sharding;
 using DeltaMerge.Eval.Tasks;
 
 namespace DeltaMerge.Cli.Commands;
@@ -32,11 +33,12 @@ internal static class EvalSuiteCommand
             {
                 selected = names.Select(n => TaskCatalog.TryParse(n, out var s) ? s : throw new UsageException($"--tasks: '{n}' is not known: expected {TaskCatalog.Names}.")).Distinct().ToList();
             }
-            string outDir = parse.GetValue(eval.Out)!;
+            string outDir = ShardSpec.OutputDirectory(parse.GetValue(eval.Out)!, options.Shard);
             string data = parse.GetValue(dataDir)!;
             foreach (var t in selected ?? TaskCatalog.All)
                 if (SuiteFiles.Find(t, data) != null) EvalOptionsCli.CheckOutput(Path.Combine(outDir, t.Name), options, parse.GetValue(eval.Force));
             using var session = model.Open(parse);
+            options = EvalOptionsCli.WithModel(options, parse.GetValue(model.Model)!, ctx);
             EvalProgressView? view = null;
             try
             {

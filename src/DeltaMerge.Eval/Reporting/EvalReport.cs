@@ -12,7 +12,11 @@ public static class EvalReport
     private const string Missing = "–";
 
     /// <summary>One task's report.</summary>
-    public static string ForTask(EvalMetrics metrics, EvalDataset data, EvalOptions options, bool limited)
+    public static string ForTask(EvalMetrics metrics, EvalDataset data, EvalOptions options, bool limited) =>
+        ForTask(metrics, data.Files, data.Format, data.Examples.Count, options, limited);
+
+    /// <summary>One task's report, from what run.json records of the data (eval-merge has no data loaded).</summary>
+    public static string ForTask(EvalMetrics metrics, IReadOnlyList<string> files, DataFormat format, int examples, EvalOptions options, bool limited)
     {
         TaskSpec t = metrics.Task;
         var sb = new StringBuilder();
@@ -24,10 +28,11 @@ public static class EvalReport
         sb.Append(CultureInfo.InvariantCulture, $"| LLaMA-7b (published) | {Published(t.PublishedLlama)} |\n\n");
         string what = t.IsQa ? "outputs containing \"None\" (scored as an empty answer)" : "outputs with no label word (class 0 predicted)";
         if (t.Rule != ChoiceRule.QuickRatio || t.IsQa) sb.Append(CultureInfo.InvariantCulture, $"Fallbacks, {what}: {metrics.Fallbacks} of {metrics.N}.\n\n");
-        sb.Append(CultureInfo.InvariantCulture, $"- Data: {string.Join(", ", data.Files.Select(f => Path.GetFileName(f)))} ({data.Format}, {data.Examples.Count} examples)\n");
+        sb.Append(CultureInfo.InvariantCulture, $"- Data: {string.Join(", ", files.Select(f => Path.GetFileName(f)))} ({format}, {examples} examples)\n");
         sb.Append(CultureInfo.InvariantCulture, $"- Mode: {Lower(metrics.Mode)}; special tokens: {Lower(options.SpecialTokens)}; max new tokens: {options.MaxNewTokens}\n");
         if (limited) sb.Append("- Only the first examples were evaluated (--limit): not comparable with the published figures.\n");
         if (metrics.Mode == EvalMode.Rank) sb.Append("- Rank mode is T0-style scoring, not the authors' generate-and-match protocol behind the published figures.\n");
+        if (options.Shard is { } shard) sb.Append(CultureInfo.InvariantCulture, $"- {ShardNote(shard)}\n");
         return sb.ToString();
     }
 
@@ -47,6 +52,10 @@ public static class EvalReport
         foreach (string note in notes) sb.Append("- ").Append(note).Append('\n');
         return sb.ToString();
     }
+
+    /// <summary>What a shard's report says of its figures.</summary>
+    public static string ShardNote(Sharding.ShardSpec shard) =>
+        $"Shard {shard}: these figures cover this shard's examples only; `deltamerge eval-merge` combines the shards into the run's figures.";
 
     private static void Table(StringBuilder sb, List<TaskSpec> tasks, IReadOnlyDictionary<EvalTask, EvalMetrics> results)
     {

@@ -1,3 +1,5 @@
+using DeltaMerge.Eval.Sharding;
+
 namespace DeltaMerge.Eval.Running;
 
 /// <summary>Settings of one task's evaluation; the defaults are the authors' protocol.</summary>
@@ -35,4 +37,10 @@ public sealed record EvalOptions
 
     /// <summary>QA prompts are cut to this many ids, keeping the start (1024).</summary>
     public int MaxQaPromptTokens { get; init; } = AuthorsMaxQaPromptTokens;
+
+    /// <summary>Run only this shard of each task's examples (null: all); see <see cref="ShardSpec"/>.</summary>
+    public ShardSpec? Shard { get; init; }
+
+    /// <summary>The model evaluated, recorded in run.json (what tells the shards of one run from another's).</summary>
+    public ModelIdentity? Model { get; init; }
 }

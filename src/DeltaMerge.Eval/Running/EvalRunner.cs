@@ -18,7 +18,7 @@ namespace DeltaMerge.Eval.Running;
 /// </summary>
 public sealed class EvalRunner
 {
-    /// <summary>The run's settings file (task, mode, special tokens), checked by --resume.</summary>
+    /// <summary>The run's record (<see cref="RunRecord"/>: task, options, data, model, shard), checked by --resume and eval-merge.</summary>
     public const string RunFileName = "run.json";
 
     /// <summary>metrics.json.</summary>
@@ -32,7 +32,10 @@ public sealed class EvalRunner
     /// <summary>Evaluates with <paramref name="session"/>'s model and tokenizer.</summary>
     public EvalRunner(ModelSession session) => _session = session;
 
-    /// <summary>Evaluates <paramref name="data"/> into <paramref name="outputDirectory"/> (created if missing).</summary>
+    /// <summary>
+    /// Evaluates <paramref name="data"/> (or, with <see cref="EvalOptions.Shard"/>, that shard's examples) into
+    /// <paramref name="outputDirectory"/> (created if missing).
+    /// </summary>
     /// <exception cref="ArgumentException">Rank mode on a QA task, or a bad limit.</exception>
     /// <exception cref="EvalDataException">--resume found predictions of another task, mode or data.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the predictions written so far stay for --resume.</exception>
@@ -43,18 +46,21 @@ public sealed class EvalRunner
         if (spec.IsQa && options.Mode == EvalMode.Rank) throw new ArgumentException($"{spec.Name} is extractive QA: rank mode is for classification tasks only.", nameof(options));
         if (options.Limit is < 0) throw new ArgumentOutOfRangeException(nameof(options), "The limit must not be negative.");
         int total = Math.Min(options.Limit ?? int.MaxValue, data.Examples.Count);
+        var (start, end) = options.Shard?.Range(total) ?? (0, total);
         Directory.CreateDirectory(outputDirectory);
         string predictionsPath = Path.Combine(outputDirectory, PredictionsFile.FileName);
         var tokens = new PromptTokens(_session.Tokenizer, options.SpecialTokens);
 
         var records = new List<PredictionRecord>();
-        if (options.Resume) records.AddRange(Resume(spec, data, options, outputDirectory, predictionsPath, total));
+        if (options.Resume) records.AddRange(Resume(spec, data, options, outputDirectory, predictionsPath, start, end));
         else if (File.Exists(predictionsPath)) File.Delete(predictionsPath);
         int resumed = records.Count;
-        WriteRunFile(outputDirectory, spec, options, data);
+        RunRecord run = RunRecord.For(data, options, total);
+        string runPath = Path.Combine(outputDirectory, RunFileName);
+        WriteText(runPath, run.ToJsonText());
 
         var generation = new GenerationOptions { MaxNewTokens = options.MaxNewTokens, StopTokenIds = [_session.NewlineTokenId()] };
-        progress?.Report((records.Count, total));
+        progress?.Report((records.Count, end - start));
         using (var writer = new StreamWriter(predictionsPath, append: true, new UTF8Encoding(false)))
         {
             void Write(PredictionRecord record)
@@ -63,11 +69,11 @@ public sealed class EvalRunner
                 writer.Write('\n');
                 writer.Flush();
                 records.Add(record);
-                progress?.Report((records.Count, total));
+                progress?.Report((records.Count, end - start));
             }
 
-            int first = records.Count;
-            var examples = Enumerable.Range(first, total - first).Select(i => data.Examples[i]).ToList();
+            int first = start + records.Count;
+            var examples = Enumerable.Range(first, end - first).Select(i => data.Examples[i]).ToList();
             var prompts = examples.Select(spec.Prompt).ToList();
             var ids = prompts.Select(p => tokens.Encode(p, spec.IsQa ? options.MaxQaPromptTokens : null)).ToList();
             if (options.Mode == EvalMode.Generate)
@@ -96,8 +102,9 @@ public sealed class EvalRunner
         }
 
         var metrics = EvalMetrics.From(spec, options.Mode, records);
-        WriteText(Path.Combine(outputDirectory, MetricsFileName), metrics.ToJson().ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
+        WriteText(Path.Combine(outputDirectory, MetricsFileName), MetricsText(metrics));
         WriteText(Path.Combine(outputDirectory, ReportFileName), EvalReport.ForTask(metrics, data, options, total < data.Examples.Count));
+        WriteText(runPath, (run with { Finished = true }).ToJsonText());
         return new EvalResult(metrics, Path.GetFullPath(outputDirectory), resumed, records.Count - resumed);
     }
 
@@ -135,7 +142,10 @@ public sealed class EvalRunner
         return best;
     }
 
-    private static IEnumerable<PredictionRecord> Resume(TaskSpec spec, EvalDataset data, EvalOptions options, string dir, string predictionsPath, int total)
+    /// <summary>metrics.json's text.</summary>
+    internal static string MetricsText(EvalMetrics metrics) => metrics.ToJson().ToJsonString(RunRecord.Indented) + "\n";
+
+    private static IEnumerable<PredictionRecord> Resume(TaskSpec spec, EvalDataset data, EvalOptions options, string dir, string predictionsPath, int start, int end)
     {
         string runPath = Path.Combine(dir, RunFileName);
         if (File.Exists(runPath))
@@ -145,13 +155,14 @@ public sealed class EvalRunner
             if (task != spec.Name || mode != Lower(options.Mode) || special != Lower(options.SpecialTokens))
                 throw new EvalDataException(EvalDataErrorKind.ResumeMismatch,
                     $"the earlier run was task {task}, mode {mode}, special tokens {special}; this one is {spec.Name}, {Lower(options.Mode)}, {Lower(options.SpecialTokens)}.", runPath);
+            CheckSameShardAndModel(run, options, runPath);
         }
         var records = new List<PredictionRecord>();
         var lines = PredictionsFile.ReadForResume(predictionsPath);
         foreach (var (line, number) in lines)
         {
-            if (records.Count >= total) break;
-            int index = records.Count;
+            if (records.Count >= end - start) break;
+            int index = start + records.Count;
             EvalExample example = data.Examples[index];
             string expectedPrompt = spec.Prompt(example);
             if (RunFile.Integer(line, "index") != index || RunFile.Text(line, "prompt", predictionsPath, number) != expectedPrompt)
@@ -176,25 +187,23 @@ public sealed class EvalRunner
         throw new EvalDataException(EvalDataErrorKind.ResumeMismatch, $"the output \"{output}\" is none of the example's options.", path, $"line {line}");
     }
 
-    private static void WriteRunFile(string dir, TaskSpec spec, EvalOptions options, EvalDataset data)
+    /// <summary>A shard resumes only its own examples, and only with the model it started with (when both are recorded).</summary>
+    private static void CheckSameShardAndModel(JsonObject run, EvalOptions options, string runPath)
     {
-        var run = new JsonObject
-        {
-            ["task"] = spec.Name,
-            ["mode"] = Lower(options.Mode),
-            ["special_tokens"] = Lower(options.SpecialTokens),
-            ["data"] = new JsonArray(data.Files.Select(f => JsonValue.Create(f)).ToArray<JsonNode?>()),
-            ["examples"] = data.Examples.Count,
-            ["limit"] = options.Limit,
-            ["max_new_tokens"] = options.MaxNewTokens,
-        };
-        WriteText(Path.Combine(dir, RunFileName), run.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
+        string earlier = run["shard"] is JsonObject s ? $"{RunFile.Integer(s, "index")}/{RunFile.Integer(s, "count")}" : "none";
+        string now = options.Shard?.ToString() ?? "none";
+        if (earlier != now)
+            throw new EvalDataException(EvalDataErrorKind.ResumeMismatch, $"the earlier run was shard {earlier}; this one is shard {now}.", runPath);
+        string? model = run["model"] is JsonObject m ? RunFile.Text(m, "sha256", runPath) : null;
+        if (model != null && options.Model != null && model != options.Model.Sha256)
+            throw new EvalDataException(EvalDataErrorKind.ResumeMismatch,
+                $"the earlier run used the model with checksum listing SHA-256 {model}; {options.Model.Path} has {options.Model.Sha256}.", runPath);
     }
 
     private static string Lower<T>(T value) where T : struct, Enum => value.ToString().ToLower(CultureInfo.InvariantCulture);
 
     /// <summary>Writes a sibling temporary file, then renames it over the target (no half-written metrics).</summary>
-    private static void WriteText(string path, string text)
+    internal static void WriteText(string path, string text)
     {
         string temp = path + ".tmp";
         File.WriteAllText(temp, text, new UTF8Encoding(false));

@@ -1,4 +1,3 @@
-using System.Text;
 using DeltaMerge.Eval.Data;
 using DeltaMerge.Eval.Reporting;
 using DeltaMerge.Eval.Tasks;
@@ -29,32 +28,43 @@ public sealed class EvalSuite
         Action<TaskSpec, IReadOnlyList<string>>? onTaskStart = null, IProgress<(int Done, int Total)>? progress = null, CancellationToken cancellationToken = default)
     {
         if (!Directory.Exists(dataDirectory)) throw new EvalDataException(EvalDataErrorKind.NotFound, "no such directory.", dataDirectory);
-        bool named = tasks != null;
+        var plan = (tasks ?? TaskCatalog.All).Select(t => (Task: t, Files: SuiteFiles.Find(t, dataDirectory))).ToList();
+        if (tasks != null && plan.FirstOrDefault(p => p.Files == null).Task is { } missing)
+            throw new EvalDataException(EvalDataErrorKind.NotFound, $"no data for {missing.Name}: looked for {string.Join(", ", SuiteFiles.Patterns(missing))}.", dataDirectory);
+        Directory.CreateDirectory(outputDirectory);
+        var record = new SuiteRecord
+        {
+            Requested = tasks?.Select(t => t.Name).ToArray(),
+            Tasks = plan.Where(p => p.Files != null).Select(p => p.Task.Name).ToArray(),
+            Skipped = plan.Where(p => p.Files == null).Select(p => p.Task.Name).ToArray(),
+            Mode = options.Mode.ToString().ToLowerInvariant(),
+            Shard = options.Shard,
+        };
+        string recordPath = Path.Combine(outputDirectory, SuiteRecord.FileName);
+        EvalRunner.WriteText(recordPath, record.ToJsonText());
+
         var outcomes = new List<TaskOutcome>();
         var results = new Dictionary<EvalTask, EvalMetrics>();
         var notes = new List<string>();
-        foreach (TaskSpec task in tasks ?? TaskCatalog.All)
+        foreach (var (task, files) in plan)
         {
-            IReadOnlyList<string>? files = SuiteFiles.Find(task, dataDirectory);
             if (files == null)
             {
-                if (named) throw new EvalDataException(EvalDataErrorKind.NotFound,
-                    $"no data for {task.Name}: looked for {string.Join(", ", SuiteFiles.Patterns(task))}.", dataDirectory);
-                notes.Add($"{task.DisplayName}: no data file found in the data directory; skipped.");
+                notes.Add(SuiteNotes.Skipped(task));
                 outcomes.Add(new TaskOutcome(task, null, null));
                 continue;
             }
-            if (task.IsQa && options.Mode == EvalMode.Rank) notes.Add($"{task.DisplayName}: rank mode does not apply to QA; generated instead.");
             onTaskStart?.Invoke(task, files);
             EvalDataset data = EvalDataLoader.Load(task, files);
             var taskOptions = task.IsQa ? options with { Mode = EvalMode.Generate } : options;
             EvalResult result = _runner.Run(data, Path.Combine(outputDirectory, task.Name), taskOptions, progress, cancellationToken);
             results[task.Task] = result.Metrics;
-            if (result.Metrics.N < data.Examples.Count) notes.Add($"{task.DisplayName}: first {result.Metrics.N} of {data.Examples.Count} examples only (--limit).");
+            notes.AddRange(SuiteNotes.Ran(task, options.Mode, Math.Min(options.Limit ?? int.MaxValue, data.Examples.Count), data.Examples.Count));
             outcomes.Add(new TaskOutcome(task, files, result));
         }
-        Directory.CreateDirectory(outputDirectory);
-        File.WriteAllText(Path.Combine(outputDirectory, EvalRunner.ReportFileName), EvalReport.ForSuite(results, notes), new UTF8Encoding(false));
+        if (options.Shard is { } shard) notes.Add(EvalReport.ShardNote(shard));
+        EvalRunner.WriteText(Path.Combine(outputDirectory, EvalRunner.ReportFileName), EvalReport.ForSuite(results, notes));
+        EvalRunner.WriteText(recordPath, (record with { Finished = true }).ToJsonText());
         return outcomes;
     }
 }
