@@ -1,5 +1,5 @@
+using DeltaMerge.Compute;
 using DeltaMerge.Formats;
-using DeltaMerge.Pipeline.Execution;
 using DeltaMerge.Runtime.Kernels;
 using DeltaMerge.Runtime.Modules;
 using DeltaMerge.Runtime.Weights;

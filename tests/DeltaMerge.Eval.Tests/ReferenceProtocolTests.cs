@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DeltaMerge.Compute;
 using DeltaMerge.Eval.Running;
 using DeltaMerge.Runtime;
 using DeltaMerge.Tests.Shared;
@@ -6,7 +7,7 @@ using DeltaMerge.Tests.Shared;
 namespace DeltaMerge.Eval.Tests;
 
 /// <summary>
-/// The whole protocol on the tiny model against scripts/reference_eval.py (plain PyTorch forward, SentencePiece,
+/// The whole protocol on the tiny model against scripts/references/reference_eval.py (plain PyTorch forward, SentencePiece,
 /// Python's str/difflib): prompts, outputs, predictions and metrics must be identical.
 /// </summary>
 [NonParallelizable]
@@ -19,7 +20,7 @@ public sealed class ReferenceProtocolTests
     public static void Load()
     {
         _temp = new TempDirectory();
-        _session = ModelSession.Open(TinyModel.Build(_temp), new RuntimeOptions { Device = Pipeline.Execution.DeviceChoice.Cpu });
+        _session = ModelSession.Open(TinyModel.Build(_temp), new RuntimeOptions { Device = DeviceChoice.Cpu });
     }
 
     [OneTimeTearDown]

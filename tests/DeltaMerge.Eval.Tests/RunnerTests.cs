@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DeltaMerge.Compute;
 using DeltaMerge.Eval.Data;
 using DeltaMerge.Eval.Running;
 using DeltaMerge.Runtime;
@@ -18,7 +19,7 @@ public sealed class RunnerTests
     public static void Load()
     {
         _temp = new TempDirectory();
-        _session = ModelSession.Open(TinyModel.Build(_temp), new RuntimeOptions { Device = Pipeline.Execution.DeviceChoice.Cpu });
+        _session = ModelSession.Open(TinyModel.Build(_temp), new RuntimeOptions { Device = DeviceChoice.Cpu });
     }
 
     [OneTimeTearDown]

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using DeltaMerge.Pipeline.Execution;
+using DeltaMerge.Compute;
 using DeltaMerge.Tests.Shared;
 
 namespace DeltaMerge.Runtime.Tests;

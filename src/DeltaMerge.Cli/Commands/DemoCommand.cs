@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using DeltaMerge.Compute;
 using DeltaMerge.Formats.Integrity;
 using DeltaMerge.Pipeline.Demo;
-using DeltaMerge.Pipeline.Execution;
 using DeltaMerge.Pipeline.Jobs;
 using DeltaMerge.Pipeline.Plan;
 

@@ -1,6 +1,9 @@
+using DeltaMerge.Eval.Running;
+using DeltaMerge.Eval.Tasks;
+using DeltaMerge.Runtime;
 using DeltaMerge.Runtime.Generation;
 
-namespace DeltaMerge.Runtime.Sanity;
+namespace DeltaMerge.Eval.Sanity;
 
 /// <summary>
 /// The post-merge smoke test: one built-in zero-shot prompt for each of four MT-LLaMA task formats (extractive QA,
@@ -33,13 +36,12 @@ public static class SanityCheck
     /// <summary>Runs every case on <paramref name="session"/>.</summary>
     public static IReadOnlyList<Outcome> Run(ModelSession session, CancellationToken cancellationToken = default)
     {
-        const int AuthorsBosId = 2;
         var options = new GenerationOptions { MaxNewTokens = 64, StopTokenIds = [session.NewlineTokenId()] };
         var skip = new HashSet<int> { session.Tokenizer.EosId, session.Tokenizer.BosId };
         var outcomes = new List<Outcome>();
         foreach (var c in Cases)
         {
-            var ids = new List<int> { AuthorsBosId };
+            var ids = new List<int> { PromptTokens.AuthorsBosId };
             ids.AddRange(session.Tokenizer.Encode(c.Prompt, addBos: false));
             // Keep the start when a (small test) model's context cannot hold prompt and answer, as the authors'
             // evaluation truncates long QA inputs.
