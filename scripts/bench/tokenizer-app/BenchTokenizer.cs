@@ -1,5 +1,5 @@
-// Our tokenizer's encoding speed on one long text, for scripts/bench-tokenizer (a .NET file-based app).
-// Usage: dotnet run scripts/bench-tokenizer-app/BenchTokenizer.cs -- TEXT_FILE NAME=MODEL_DIR...
+// Our tokenizer's encoding speed on one long text, for scripts/bench/tokenizer (a .NET file-based app).
+// Usage: dotnet run scripts/bench/tokenizer-app/BenchTokenizer.cs -- TEXT_FILE NAME=MODEL_DIR...
 #:project ../../src/DeltaMerge.Tokenization/DeltaMerge.Tokenization.csproj
 #:property Configuration=Release
 #:property PublishAot=false
