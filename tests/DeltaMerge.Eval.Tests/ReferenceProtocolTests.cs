@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using DeltaMerge.Compute;
 using DeltaMerge.Eval.Running;
 using DeltaMerge.Runtime;
 using DeltaMerge.Tests.Shared;
@@ -20,15 +19,10 @@ public sealed class ReferenceProtocolTests
     public static void Load()
     {
         _temp = new TempDirectory();
-        _session = ModelSession.Open(TinyModel.Build(_temp), new RuntimeOptions { Device = DeviceChoice.Cpu });
+        _session = TinySession.Session;
     }
 
-    [OneTimeTearDown]
-    public static void Cleanup()
-    {
-        _session?.Dispose();
-        _temp?.Dispose();
-    }
+    [OneTimeTearDown] public static void Cleanup() => _temp?.Dispose();
 
     [TestCase("copa")]
     [TestCase("rte")]

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using DeltaMerge.Compute;
 using DeltaMerge.Eval.Data;
 using DeltaMerge.Eval.Running;
 using DeltaMerge.Runtime;
@@ -19,15 +18,10 @@ public sealed class RunnerTests
     public static void Load()
     {
         _temp = new TempDirectory();
-        _session = ModelSession.Open(TinyModel.Build(_temp), new RuntimeOptions { Device = DeviceChoice.Cpu });
+        _session = TinySession.Session;
     }
 
-    [OneTimeTearDown]
-    public static void Cleanup()
-    {
-        _session?.Dispose();
-        _temp?.Dispose();
-    }
+    [OneTimeTearDown] public static void Cleanup() => _temp?.Dispose();
 
     [Test]
     public void ClassificationWritesPredictionsMetricsAndReport()
