@@ -103,7 +103,8 @@ public sealed class RuntimeCliTests
         string longPrompt = string.Concat(Enumerable.Repeat("the quick brown fox ", 200));
         var r = CliProcess.Run("run", "--model", _model, "--prompt", longPrompt, "--json");
         Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.InvalidInput), r.Stderr);
-        Assert.That(r.Stdout, Does.Contain("ContextTooLong"));
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.That(doc.RootElement.GetProperty("error").GetProperty("kind").GetString(), Is.EqualTo("model.ContextTooLong"));
     }
 
     [Test]
