@@ -17,9 +17,7 @@ public sealed class EvalCliTests
     public static void MergeTheTinyModel()
     {
         _temp = new TempDirectory();
-        var reference = ReferenceForward.Load("forward-f32.json");
-        string baseDir = FixtureEdits.ZeroInFile(_temp.CopyOf(RepoPaths.Tiny("base-safetensors"), "base"), reference.Zeroed);
-        string deltaDir = FixtureEdits.ZeroInFile(_temp.CopyOf(RepoPaths.Tiny("delta-safetensors"), "delta"), reference.Zeroed);
+        var (baseDir, deltaDir) = FixtureEdits.SanitizedTinyInputs(_temp);
         _model = _temp.Sub("merged");
         var r = CliProcess.Run("merge", "--base", baseDir, "--delta", deltaDir, "--out", _model, "--dtype", "f32", "--quiet");
         Assert.That(r.ExitCode, Is.Zero, r.Stderr);

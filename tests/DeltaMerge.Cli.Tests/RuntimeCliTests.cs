@@ -18,9 +18,7 @@ public sealed class RuntimeCliTests
     {
         _temp = new TempDirectory();
         _reference = ReferenceForward.Load("forward-f32.json");
-        // The reference zeroes fp16 stress values (they make every logit NaN) in the merged weights; zero them in both inputs.
-        string baseDir = FixtureEdits.ZeroInFile(_temp.CopyOf(RepoPaths.Tiny("base-safetensors"), "base"), _reference.Zeroed);
-        string deltaDir = FixtureEdits.ZeroInFile(_temp.CopyOf(RepoPaths.Tiny("delta-safetensors"), "delta"), _reference.Zeroed);
+        var (baseDir, deltaDir) = FixtureEdits.SanitizedTinyInputs(_temp);
         _model = _temp.Sub("merged");
         _gguf = _temp.Sub("merged.gguf");
         foreach (string output in new[] { _model, _gguf })
