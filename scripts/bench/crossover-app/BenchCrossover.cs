@@ -2,12 +2,12 @@
 // the matrix-vector kernels against every projection widened for libtorch's float32 GEMM, on one model, in one run.
 // For scripts/bench/crossover (a .NET file-based app).
 // Usage: dotnet run scripts/bench/crossover-app/BenchCrossover.cs -- MODEL THREADS
-#:project ../../src/DeltaMerge.Runtime/DeltaMerge.Runtime.csproj
+#:project ../../../src/DeltaMerge.Runtime/DeltaMerge.Runtime.csproj
 #:property Configuration=Release
 #:property PublishAot=false
 #:property AllowUnsafeBlocks=true
 using System.Diagnostics;
-using DeltaMerge.Pipeline.Execution;
+using DeltaMerge.Compute;
 using DeltaMerge.Runtime;
 
 string model = args[0];
