@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Hugging Face-style LLaMA inference in plain PyTorch (Debian's torch 1.13, no transformers), for scripts/bench-runtime.
+"""Hugging Face-style LLaMA inference in plain PyTorch (Debian's torch 1.13, no transformers), for scripts/bench/runtime.
 
 Loads a merged safetensors model (fp16 on disk) into bfloat16 (torch 1.13 has no fp16 matmul on the CPU and a 7B
 model does not fit in 24 GB as float32), runs the prompt (prefill) and greedy-decodes with a KV cache, the way

@@ -296,7 +296,7 @@ async function worker(requestFile, resultFile) {
         }
 
         if (request.bench) {
-            // Speed of plain greedy decoding, for scripts/bench-runtime: the prompt is evaluated in one batch (prefill),
+            // Speed of plain greedy decoding, for scripts/bench/runtime: the prompt is evaluated in one batch (prefill),
             // then tokens are generated one by one; the time to the first generated token is prefill plus one step.
             stage = "benchmarking";
             const tokens = request.bench.tokens;

@@ -1,7 +1,7 @@
+using DeltaMerge.Compute;
 using DeltaMerge.Formats;
 using DeltaMerge.Formats.Integrity;
 using DeltaMerge.Formats.IO;
-using DeltaMerge.Pipeline.Execution;
 using DeltaMerge.Pipeline.Plan;
 
 namespace DeltaMerge.Cli;

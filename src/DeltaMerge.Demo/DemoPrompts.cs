@@ -1,4 +1,5 @@
-using DeltaMerge.Runtime.Sanity;
+using DeltaMerge.Eval.Sanity;
+using DeltaMerge.Eval.Tasks;
 
 namespace DeltaMerge.Demo;
 

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using DeltaMerge.Formats.Naming;
-using DeltaMerge.Runtime.Sanity;
+using DeltaMerge.Eval.Sanity;
+using DeltaMerge.Eval.Tasks;
 using DeltaMerge.Tokenization;
 using Serilog;
 using TorchSharp;

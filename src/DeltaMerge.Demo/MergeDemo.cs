@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using DeltaMerge.Formats.Integrity;
-using DeltaMerge.Pipeline.Execution;
+using DeltaMerge.Compute;
 using DeltaMerge.Pipeline.Jobs;
 using DeltaMerge.Pipeline.Plan;
 using DeltaMerge.Runtime;
-using DeltaMerge.Runtime.Sanity;
+using DeltaMerge.Eval.Sanity;
+using DeltaMerge.Eval.Tasks;
 using Serilog;
 
 namespace DeltaMerge.Demo;

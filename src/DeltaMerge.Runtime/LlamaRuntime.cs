@@ -1,6 +1,6 @@
+using DeltaMerge.Compute;
 using DeltaMerge.Formats;
 using DeltaMerge.Formats.Naming;
-using DeltaMerge.Pipeline.Execution;
 using DeltaMerge.Runtime.Kernels;
 using DeltaMerge.Runtime.Modules;
 using DeltaMerge.Runtime.Weights;

@@ -1,4 +1,4 @@
-using DeltaMerge.Pipeline.Execution;
+using DeltaMerge.Compute;
 
 namespace DeltaMerge.Runtime;
 
@@ -30,7 +30,7 @@ public sealed record RuntimeOptions
 
     /// <summary>
     /// Kernel path: row counts up to which projections use the matrix-vector kernels instead of widening weights for
-    /// libtorch's GEMM. Null: <see cref="LlamaRuntime.DecodeRowLimit"/> (the measured crossover; scripts/bench-crossover).
+    /// libtorch's GEMM. Null: <see cref="LlamaRuntime.DecodeRowLimit"/> (the measured crossover; scripts/bench/crossover).
     /// </summary>
     public int? DecodeRowLimit { get; init; }
 }

@@ -18,9 +18,7 @@ public sealed class RuntimeCliTests
     {
         _temp = new TempDirectory();
         _reference = ReferenceForward.Load("forward-f32.json");
-        // The reference zeroes fp16 stress values (they make every logit NaN) in the merged weights; zero them in both inputs.
-        string baseDir = FixtureEdits.ZeroInFile(_temp.CopyOf(RepoPaths.Tiny("base-safetensors"), "base"), _reference.Zeroed);
-        string deltaDir = FixtureEdits.ZeroInFile(_temp.CopyOf(RepoPaths.Tiny("delta-safetensors"), "delta"), _reference.Zeroed);
+        var (baseDir, deltaDir) = FixtureEdits.SanitizedTinyInputs(_temp);
         _model = _temp.Sub("merged");
         _gguf = _temp.Sub("merged.gguf");
         foreach (string output in new[] { _model, _gguf })
@@ -103,7 +101,8 @@ public sealed class RuntimeCliTests
         string longPrompt = string.Concat(Enumerable.Repeat("the quick brown fox ", 200));
         var r = CliProcess.Run("run", "--model", _model, "--prompt", longPrompt, "--json");
         Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.InvalidInput), r.Stderr);
-        Assert.That(r.Stdout, Does.Contain("ContextTooLong"));
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.That(doc.RootElement.GetProperty("error").GetProperty("kind").GetString(), Is.EqualTo("model.ContextTooLong"));
     }
 
     [Test]

@@ -9,9 +9,7 @@ internal static class TinyEvalModel
     /// <summary>Merges the tiny model into <paramref name="temp"/>/merged and returns its directory.</summary>
     public static string Merge(TempDirectory temp)
     {
-        var reference = ReferenceForward.Load("forward-f32.json");
-        string baseDir = FixtureEdits.ZeroInFile(temp.CopyOf(RepoPaths.Tiny("base-safetensors"), "base"), reference.Zeroed);
-        string deltaDir = FixtureEdits.ZeroInFile(temp.CopyOf(RepoPaths.Tiny("delta-safetensors"), "delta"), reference.Zeroed);
+        var (baseDir, deltaDir) = FixtureEdits.SanitizedTinyInputs(temp);
         string model = temp.Sub("merged");
         var r = CliProcess.Run("merge", "--base", baseDir, "--delta", deltaDir, "--out", model, "--dtype", "f32", "--quiet");
         Assert.That(r.ExitCode, Is.Zero, r.Stderr);

@@ -6,7 +6,7 @@ using DeltaMerge.Tests.Shared;
 
 namespace DeltaMerge.Eval.Tests;
 
-/// <summary>tests/fixtures/eval: hand-written data files and scripts/fixtures_eval.py's expectations.</summary>
+/// <summary>tests/fixtures/eval: hand-written data files and scripts/fixtures/eval_scoring.py's expectations.</summary>
 internal static class EvalFixtures
 {
     public static string Dir => Path.Combine(RepoPaths.Fixtures, "eval");

@@ -6,7 +6,7 @@ using DeltaMerge.Tests.Shared;
 namespace DeltaMerge.Eval.Tests;
 
 /// <summary>
-/// The whole protocol on the tiny model against scripts/reference_eval.py (plain PyTorch forward, SentencePiece,
+/// The whole protocol on the tiny model against scripts/references/reference_eval.py (plain PyTorch forward, SentencePiece,
 /// Python's str/difflib): prompts, outputs, predictions and metrics must be identical.
 /// </summary>
 [NonParallelizable]
@@ -19,15 +19,10 @@ public sealed class ReferenceProtocolTests
     public static void Load()
     {
         _temp = new TempDirectory();
-        _session = ModelSession.Open(TinyModel.Build(_temp), new RuntimeOptions { Device = Pipeline.Execution.DeviceChoice.Cpu });
+        _session = TinySession.Session;
     }
 
-    [OneTimeTearDown]
-    public static void Cleanup()
-    {
-        _session?.Dispose();
-        _temp?.Dispose();
-    }
+    [OneTimeTearDown] public static void Cleanup() => _temp?.Dispose();
 
     [TestCase("copa")]
     [TestCase("rte")]

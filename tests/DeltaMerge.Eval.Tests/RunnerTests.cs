@@ -18,15 +18,10 @@ public sealed class RunnerTests
     public static void Load()
     {
         _temp = new TempDirectory();
-        _session = ModelSession.Open(TinyModel.Build(_temp), new RuntimeOptions { Device = Pipeline.Execution.DeviceChoice.Cpu });
+        _session = TinySession.Session;
     }
 
-    [OneTimeTearDown]
-    public static void Cleanup()
-    {
-        _session?.Dispose();
-        _temp?.Dispose();
-    }
+    [OneTimeTearDown] public static void Cleanup() => _temp?.Dispose();
 
     [Test]
     public void ClassificationWritesPredictionsMetricsAndReport()

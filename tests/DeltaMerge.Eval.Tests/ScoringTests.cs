@@ -3,7 +3,7 @@ using DeltaMerge.Eval.Tasks;
 
 namespace DeltaMerge.Eval.Tests;
 
-/// <summary>Label extraction, quick-ratio and QA scores against Python (scripts/fixtures_eval.py) and worked examples.</summary>
+/// <summary>Label extraction, quick-ratio and QA scores against Python (scripts/fixtures/eval_scoring.py) and worked examples.</summary>
 public sealed class ScoringTests
 {
     [Test]

@@ -7,7 +7,7 @@ namespace DeltaMerge.Eval.Tests;
 
 /// <summary>
 /// The merged tiny model (tests/fixtures/tiny/expected/merge-f32 with the delta's config and tokenizer, fp16 stress
-/// elements zeroed as scripts/reference_forward.py does), loadable by <see cref="ModelSession"/>.
+/// elements zeroed as scripts/references/reference_forward.py does), loadable by <see cref="ModelSession"/>.
 /// </summary>
 internal static class TinyModel
 {

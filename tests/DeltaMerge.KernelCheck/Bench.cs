@@ -72,7 +72,7 @@ internal static unsafe class Bench
         NativeMemory.AlignedFree(data);
     }
 
-    /// <summary>The memory read probe alone, for scripts/bench-runtime: GB/s of a plain vectorised sum on <c>--threads</c> threads.</summary>
+    /// <summary>The memory read probe alone, for scripts/bench/runtime: GB/s of a plain vectorised sum on <c>--threads</c> threads.</summary>
     public static int RunProbe(TextWriter output, string[] args)
     {
         var (wall, _) = Probe((int)Option(args, "--threads", 1), (int)Option(args, "--outputs", 4096), Option(args, "--seconds", 1.0));

@@ -1,3 +1,4 @@
+using DeltaMerge.Compute;
 using DeltaMerge.Formats;
 using DeltaMerge.Formats.Integrity;
 using DeltaMerge.Formats.IO;
@@ -8,7 +9,7 @@ using DeltaMerge.Tests.Shared;
 
 namespace DeltaMerge.Pipeline.Tests;
 
-/// <summary>End-to-end merges of the tiny fixtures, compared bit for bit with PyTorch's apply_delta (scripts/make_fixtures.py).</summary>
+/// <summary>End-to-end merges of the tiny fixtures, compared bit for bit with PyTorch's apply_delta (scripts/fixtures/tiny_models.py).</summary>
 public sealed class DeltaJobTests
 {
     private TempDirectory _temp = null!;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DeltaMerge.Compute;
 using DeltaMerge.Formats;
 using DeltaMerge.Formats.Integrity;
 using DeltaMerge.Pipeline.Execution;

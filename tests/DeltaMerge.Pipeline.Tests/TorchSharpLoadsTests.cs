@@ -1,5 +1,5 @@
-using DeltaMerge.Pipeline.Execution;
 using TorchSharp;
+using DeltaMerge.Compute;
 
 namespace DeltaMerge.Pipeline.Tests;
 

@@ -1,4 +1,4 @@
-using DeltaMerge.Pipeline.Execution;
+using DeltaMerge.Compute;
 using DeltaMerge.Tests.Shared;
 
 namespace DeltaMerge.Runtime.Tests;

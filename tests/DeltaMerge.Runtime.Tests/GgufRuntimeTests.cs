@@ -1,4 +1,4 @@
-using DeltaMerge.Pipeline.Execution;
+using DeltaMerge.Compute;
 using DeltaMerge.Pipeline.Jobs;
 using DeltaMerge.Pipeline.Output;
 using DeltaMerge.Pipeline.Plan;

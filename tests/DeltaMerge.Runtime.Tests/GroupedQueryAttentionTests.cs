@@ -1,6 +1,6 @@
+using DeltaMerge.Compute;
 using DeltaMerge.Formats.IO;
 using DeltaMerge.Formats.Safetensors;
-using DeltaMerge.Pipeline.Execution;
 using DeltaMerge.Tests.Shared;
 using TorchSharp;
 

@@ -1,9 +1,9 @@
-using DeltaMerge.Pipeline.Execution;
+using DeltaMerge.Compute;
 using DeltaMerge.Tests.Shared;
 
 namespace DeltaMerge.Runtime.Tests;
 
-/// <summary>The runtime against scripts/reference_forward.py (transformers' LlamaForCausalLM in PyTorch) on the merged tiny model.</summary>
+/// <summary>The runtime against scripts/references/reference_forward.py (transformers' LlamaForCausalLM in PyTorch) on the merged tiny model.</summary>
 public sealed class ReferenceForwardTests
 {
     private const float LogitTolerance = 1e-4f;

@@ -6,7 +6,7 @@ public sealed class DecodeTests
     private static IEnumerable<Corpus.DecodeCase> Cases() => Corpus.DecodeCases();
 
     [TestCaseSource(nameof(Strings))]
-    public void Decode_equals_sentencepiece_and_round_trips(Corpus.Entry entry)
+    public void DecodeEqualsSentencepieceAndRoundTrips(Corpus.Entry entry)
     {
         Assert.That(Corpus.Tokenizer.Decode(entry.Ids), Is.EqualTo(entry.Decode));
         // sp.encode round trips every corpus string; the default (HF 4.28) mode turns "<unk>" typed as text into id 0.
@@ -16,15 +16,15 @@ public sealed class DecodeTests
     }
 
     [TestCaseSource(nameof(Cases))]
-    public void Decode_cases_equal_sentencepiece(Corpus.DecodeCase c) =>
+    public void DecodeCasesEqualSentencepiece(Corpus.DecodeCase c) =>
         Assert.That(Corpus.Tokenizer.Decode(c.Ids), Is.EqualTo(c.Decode));
 
     [TestCaseSource(nameof(Strings))]
-    public void Streaming_deltas_concatenate_to_decode_and_never_split_a_character(Corpus.Entry entry) =>
+    public void StreamingDeltasConcatenateToDecodeAndNeverSplitACharacter(Corpus.Entry entry) =>
         CheckStreaming(entry.Ids, entry.Decode);
 
     [TestCaseSource(nameof(Cases))]
-    public void Streaming_decode_cases(Corpus.DecodeCase c) => CheckStreaming(c.Ids, c.Decode);
+    public void StreamingDecodeCases(Corpus.DecodeCase c) => CheckStreaming(c.Ids, c.Decode);
 
     private static void CheckStreaming(int[] ids, string expected)
     {
@@ -40,7 +40,7 @@ public sealed class DecodeTests
     }
 
     [Test]
-    public void Bytes_are_held_until_the_character_is_complete()
+    public void BytesAreHeldUntilTheCharacterIsComplete()
     {
         var decoder = Corpus.Tokenizer.CreateDecoder();
         Assert.That(decoder.Push(293), Is.EqualTo(""));   // leading ▁ dropped
@@ -54,7 +54,7 @@ public sealed class DecodeTests
     }
 
     [Test]
-    public void A_byte_that_cannot_start_a_character_is_released_at_once()
+    public void AByteThatCannotStartACharacterIsReleasedAtOnce()
     {
         var decoder = Corpus.Tokenizer.CreateDecoder();
         Assert.That(decoder.Push(155), Is.EqualTo("\uFFFD")); // lone continuation <0x98>
@@ -63,14 +63,14 @@ public sealed class DecodeTests
     }
 
     [Test]
-    public void Truncated_character_before_a_piece_gives_one_replacement_per_byte()
+    public void TruncatedCharacterBeforeAPieceGivesOneReplacementPerByte()
     {
         // 😀 without its last byte, then "hi": SentencePiece writes three U+FFFD.
         Assert.That(Corpus.Tokenizer.Decode([293, 243, 162, 155, 304, 298]), Is.EqualTo("\uFFFD\uFFFD\uFFFDhi"));
     }
 
     [Test]
-    public void Mt_llama_skip_set()
+    public void MtLlamaSkipSet()
     {
         var skip = new HashSet<int> { 2, 384 };
         // </s> prompt start, <s>, text, [PAD], <unk>: only </s> and [PAD] are skipped; <s> is empty, <unk> is " ⁇ ".
@@ -80,13 +80,13 @@ public sealed class DecodeTests
     }
 
     [Test]
-    public void Skipped_ids_are_removed_before_the_leading_space_rule()
+    public void SkippedIdsAreRemovedBeforeTheLeadingSpaceRule()
     {
         Assert.That(Corpus.Tokenizer.Decode([384, 293, 304, 298], new HashSet<int> { 384 }), Is.EqualTo("hi"));
     }
 
     [Test]
-    public void Out_of_range_id_is_an_argument_error()
+    public void OutOfRangeIdIsAnArgumentError()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Corpus.Tokenizer.Decode([385]));
         Assert.Throws<ArgumentOutOfRangeException>(() => Corpus.Tokenizer.Decode([-1]));

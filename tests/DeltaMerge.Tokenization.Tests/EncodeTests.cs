@@ -9,27 +9,27 @@ public sealed class EncodeTests
     private static IEnumerable<Corpus.Entry> WithoutVariants() => Corpus.Strings().Where(e => e.Variants == null);
 
     [TestCaseSource(nameof(Strings))]
-    public void Plain_encoding_equals_sentencepiece(Corpus.Entry entry)
+    public void PlainEncodingEqualsSentencepiece(Corpus.Entry entry)
     {
         var tok = LlamaTokenizer.FromDirectory(Corpus.DeltaDir, new LlamaTokenizerOptions { AddedTokens = AddedTokenHandling.None });
         Assert.That(tok.Encode(entry.Text, addBos: false), Is.EqualTo(entry.Ids));
     }
 
     [TestCaseSource(nameof(WithoutVariants))]
-    public void Default_encoding_equals_sentencepiece_where_no_added_token_occurs(Corpus.Entry entry)
+    public void DefaultEncodingEqualsSentencepieceWhereNoAddedTokenOccurs(Corpus.Entry entry)
     {
         Assert.That(Corpus.Tokenizer.Encode(entry.Text, addBos: false), Is.EqualTo(entry.Ids));
         Assert.That(Corpus.Tokenizer.Encode(entry.Text), Is.EqualTo(new[] { 1 }.Concat(entry.Ids)));
     }
 
     [TestCaseSource(nameof(Variants))]
-    public void Default_matches_hf_legacy_v4_28(Corpus.Entry entry) => CheckVariant(entry, "hf_legacy_v4_28", AddedTokenHandling.HfLegacyV428);
+    public void DefaultMatchesHfLegacyV4_28(Corpus.Entry entry) => CheckVariant(entry, "hf_legacy_v4_28", AddedTokenHandling.HfLegacyV428);
 
     [TestCaseSource(nameof(Variants))]
-    public void Split_pad_dummy_prefix(Corpus.Entry entry) => CheckVariant(entry, "split_pad_dummy_prefix", AddedTokenHandling.AddedTokensDummyPrefixEach);
+    public void SplitPadDummyPrefix(Corpus.Entry entry) => CheckVariant(entry, "split_pad_dummy_prefix", AddedTokenHandling.AddedTokensDummyPrefixEach);
 
     [TestCaseSource(nameof(Variants))]
-    public void Split_pad_no_dummy_prefix(Corpus.Entry entry) => CheckVariant(entry, "split_pad_no_dummy_prefix", AddedTokenHandling.AddedTokensNoDummyPrefix);
+    public void SplitPadNoDummyPrefix(Corpus.Entry entry) => CheckVariant(entry, "split_pad_no_dummy_prefix", AddedTokenHandling.AddedTokensNoDummyPrefix);
 
     private static void CheckVariant(Corpus.Entry entry, string name, AddedTokenHandling handling)
     {
@@ -40,7 +40,7 @@ public sealed class EncodeTests
     }
 
     [Test]
-    public void Reads_ids_and_flags_from_the_files()
+    public void ReadsIdsAndFlagsFromTheFiles()
     {
         var tok = Corpus.Tokenizer;
         Assert.That((tok.BosId, tok.EosId, tok.UnknownId, tok.AddBos, tok.PieceCount, tok.VocabularySize), Is.EqualTo((1, 2, 0, true, 384, 385)));
@@ -50,7 +50,7 @@ public sealed class EncodeTests
     }
 
     [Test]
-    public void Bos_options()
+    public void BosOptions()
     {
         int[] hello = [293, 261, 285, 299];
         var mt = LlamaTokenizer.FromDirectory(Corpus.DeltaDir, new LlamaTokenizerOptions { BosOverride = 2 });
@@ -63,7 +63,7 @@ public sealed class EncodeTests
     }
 
     [Test]
-    public void Add_bos_token_false_in_tokenizer_config_is_honoured()
+    public void AddBosTokenFalseInTokenizerConfigIsHonoured()
     {
         using var temp = new DeltaMerge.Tests.Shared.TempDirectory();
         string dir = temp.CopyOf(Corpus.DeltaDir);
@@ -75,7 +75,7 @@ public sealed class EncodeTests
     }
 
     [Test]
-    public void Missing_model_file_is_a_file_not_found()
+    public void MissingModelFileIsAFileNotFound()
     {
         using var temp = new DeltaMerge.Tests.Shared.TempDirectory();
         var e = Assert.Throws<FileNotFoundException>(() => LlamaTokenizer.FromDirectory(temp.Path));
@@ -83,7 +83,7 @@ public sealed class EncodeTests
     }
 
     [Test]
-    public void Corrupt_model_file_is_a_format_error()
+    public void CorruptModelFileIsAFormatError()
     {
         using var temp = new DeltaMerge.Tests.Shared.TempDirectory();
         string dir = temp.CopyOf(Corpus.DeltaDir);
@@ -94,7 +94,7 @@ public sealed class EncodeTests
     }
 
     [Test]
-    public void Empty_model_file_is_a_format_error()
+    public void EmptyModelFileIsAFormatError()
     {
         using var temp = new DeltaMerge.Tests.Shared.TempDirectory();
         string dir = temp.CopyOf(Corpus.DeltaDir);
@@ -104,7 +104,7 @@ public sealed class EncodeTests
     }
 
     [Test]
-    public void Bad_added_tokens_json_is_a_format_error()
+    public void BadAddedTokensJsonIsAFormatError()
     {
         using var temp = new DeltaMerge.Tests.Shared.TempDirectory();
         string dir = temp.CopyOf(Corpus.DeltaDir);

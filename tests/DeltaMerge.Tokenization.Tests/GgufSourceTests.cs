@@ -42,7 +42,7 @@ public sealed class GgufSourceTests
     }
 
     [Test]
-    public void Same_facts_as_the_directory()
+    public void SameFactsAsTheDirectory()
     {
         var g = FromGguf.Value;
         var d = Corpus.Tokenizer;
@@ -52,7 +52,7 @@ public sealed class GgufSourceTests
     }
 
     [TestCaseSource(nameof(Strings))]
-    public void Encodes_and_decodes_like_the_directory(Corpus.Entry entry)
+    public void EncodesAndDecodesLikeTheDirectory(Corpus.Entry entry)
     {
         var g = FromGguf.Value;
         Assert.That(g.Encode(entry.Text), Is.EqualTo(Corpus.Tokenizer.Encode(entry.Text)));
@@ -63,10 +63,10 @@ public sealed class GgufSourceTests
     }
 
     [TestCaseSource(nameof(Cases))]
-    public void Decode_cases(Corpus.DecodeCase c) => Assert.That(FromGguf.Value.Decode(c.Ids), Is.EqualTo(c.Decode));
+    public void DecodeCases(Corpus.DecodeCase c) => Assert.That(FromGguf.Value.Decode(c.Ids), Is.EqualTo(c.Decode));
 
     [Test]
-    public void Mismatched_arrays_are_a_format_error()
+    public void MismatchedArraysAreAFormatError()
     {
         var e = Assert.Throws<CheckpointFormatException>(() => LlamaTokenizer.FromGgufVocabulary(
             ["<unk>", "<s>"], [0f], [SentencePieceTokenType.Unknown, SentencePieceTokenType.Control], null, null, null, null, null, "x", null));
@@ -74,7 +74,7 @@ public sealed class GgufSourceTests
     }
 
     [Test]
-    public void Missing_tokens_key_is_a_missing_key_error()
+    public void MissingTokensKeyIsAMissingKeyError()
     {
         using var temp = new TempDirectory();
         string path = temp.Sub("empty.gguf");

@@ -15,14 +15,14 @@ public sealed class SegmentationTests
     [TestCase("        x", new[] { "▁▁▁▁▁▁▁▁", "▁x" })]                 // a whitespace run
     [TestCase("----------------", new[] { "▁", "----------------" })]
     [TestCase("  gnulib-tests/sleep.c", new[] { "▁▁", "▁gnulib", "-", "tests", "/", "s", "le", "ep", ".", "c" })]
-    public void Equal_score_ties_merge_leftmost_first(string text, string[] pieces)
+    public void EqualScoreTiesMergeLeftmostFirst(string text, string[] pieces)
     {
         var tok = Bpe8k.Value;
         Assert.That(tok.Encode(text, addBos: false).Select(tok.IdToToken), Is.EqualTo(pieces));
     }
 
     [Test]
-    public void Duplicate_piece_is_refused_as_sentencepiece_does()
+    public void DuplicatePieceIsRefusedAsSentencepieceDoes()
     {
         var e = Assert.Throws<CheckpointFormatException>(() => LlamaTokenizer.FromGgufVocabulary(
             ["<unk>", "a", "a"], [0f, -1f, -2f], [SentencePieceTokenType.Unknown, SentencePieceTokenType.Normal, SentencePieceTokenType.Normal],
@@ -31,7 +31,7 @@ public sealed class SegmentationTests
     }
 
     [Test]
-    public void Model_without_unknown_piece_is_refused_as_sentencepiece_does()
+    public void ModelWithoutUnknownPieceIsRefusedAsSentencepieceDoes()
     {
         var e = Assert.Throws<CheckpointFormatException>(() => LlamaTokenizer.FromGgufVocabulary(
             ["a", "b"], [0f, -1f], [SentencePieceTokenType.Normal, SentencePieceTokenType.Normal], null, null, null, null, null, "x", null));
@@ -39,7 +39,7 @@ public sealed class SegmentationTests
     }
 
     [Test]
-    public void Without_byte_fallback_a_run_of_unknown_characters_is_one_unknown_id()
+    public void WithoutByteFallbackARunOfUnknownCharactersIsOneUnknownId()
     {
         var tok = LlamaTokenizer.FromGgufVocabulary(["<unk>", "\u2581", "a"], [0f, -1f, -2f],
             [SentencePieceTokenType.Unknown, SentencePieceTokenType.Normal, SentencePieceTokenType.Normal], null, null, null, false, null, "x",

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace DeltaMerge.Tests.Shared;
 
-/// <summary>scripts/reference_forward.py's PyTorch forward of the merged tiny model (tests/fixtures/reference/forward-*.json).</summary>
+/// <summary>scripts/references/reference_forward.py's PyTorch forward of the merged tiny model (tests/fixtures/reference/forward-*.json).</summary>
 internal sealed class ReferenceForward
 {
     public sealed record Prompt(string Name, string Text, int[] Ids, float[][] Logits, int[] GreedyIds, float[] LogProbs);

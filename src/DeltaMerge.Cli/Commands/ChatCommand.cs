@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text;
-using DeltaMerge.Runtime.Sanity;
+using DeltaMerge.Eval.Tasks;
 
 namespace DeltaMerge.Cli.Commands;
 

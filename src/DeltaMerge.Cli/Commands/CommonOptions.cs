@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using DeltaMerge.Compute;
 using DeltaMerge.Formats;
-using DeltaMerge.Pipeline.Execution;
 using DeltaMerge.Pipeline.Jobs;
 using DeltaMerge.Pipeline.Output;
 using DeltaMerge.Pipeline.Plan;

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using DeltaMerge.Compute;
 using DeltaMerge.Demo;
 using DeltaMerge.Formats.Integrity;
-using DeltaMerge.Pipeline.Execution;
 using DeltaMerge.Pipeline.Jobs;
 
 namespace DeltaMerge.Cli.Commands;
@@ -110,7 +110,7 @@ internal static class DemoCommand
             Say("5. The prompts, asked of the base and of the merged model by the runtime (greedy, to the newline, as MT-LLaMA's evaluation):");
             foreach (var a in answers)
             {
-                Say($"   [{a.Task}] {Shorten(a.Prompt.StartsWith(Runtime.Sanity.MtLlamaPrompts.SystemText, StringComparison.Ordinal) ? "…" + a.Prompt[Runtime.Sanity.MtLlamaPrompts.SystemText.Length..] : a.Prompt, 110)}");
+                Say($"   [{a.Task}] {Shorten(a.Prompt.StartsWith(Eval.Tasks.MtLlamaPrompts.SystemText, StringComparison.Ordinal) ? "…" + a.Prompt[Eval.Tasks.MtLlamaPrompts.SystemText.Length..] : a.Prompt, 110)}");
                 Say($"      expected: {a.Expected}");
                 Say($"      base    : {Shorten(a.Base, ShownChars)}{(a.BaseCorrect ? "   (right)" : "   (wrong)")}");
                 Say($"      merged  : {Shorten(a.Merged, ShownChars)}{(a.MergedCorrect ? "   (right)" : "   (WRONG)")}");

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using DeltaMerge.Pipeline.Execution;
+using DeltaMerge.Compute;
 using DeltaMerge.Runtime;
 using DeltaMerge.Runtime.Generation;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using DeltaMerge.Compute;
 using DeltaMerge.Pipeline.Jobs;
 
 namespace DeltaMerge.Cli.Commands;
@@ -9,7 +10,7 @@ internal sealed class OutputOptions
     private readonly Option<string> _out = CommonOptions.RequiredPath("--out", "Output: a directory (safetensors) or FILE.gguf; written atomically, refused if it exists unless --force.");
     private readonly Option<Pipeline.Jobs.OutputFormat?> _format = CommonOptions.Format();
     private readonly Option<string> _dtype;
-    private readonly Option<Pipeline.Execution.DeviceChoice> _device = CommonOptions.Device();
+    private readonly Option<DeviceChoice> _device = CommonOptions.Device();
     private readonly Option<bool> _allowUnlisted = CommonOptions.AllowUnlisted();
     private readonly Option<long> _maxShard = CommonOptions.MaxShardSize();
     private readonly Option<bool> _force = CommonOptions.Force();

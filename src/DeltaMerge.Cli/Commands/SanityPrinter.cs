@@ -1,7 +1,7 @@
 using System.Globalization;
-using DeltaMerge.Pipeline.Execution;
+using DeltaMerge.Compute;
+using DeltaMerge.Eval.Sanity;
 using DeltaMerge.Runtime;
-using DeltaMerge.Runtime.Sanity;
 
 namespace DeltaMerge.Cli.Commands;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using DeltaMerge.Eval.Data;
-using DeltaMerge.Runtime.Sanity;
 
 namespace DeltaMerge.Eval.Tasks;
 

@@ -1,11 +1,10 @@
 using DeltaMerge.Eval.Data;
-using DeltaMerge.Runtime.Sanity;
 
 namespace DeltaMerge.Eval.Tasks;
 
 /// <summary>
 /// One task of MT-LLaMA's zero-shot protocol as data: prompt, wrapper, label words, class-0 fallback, the dataset's
-/// label encoding and the published numbers (../shared/mt-llama-protocol.md). Obtained from <see cref="TaskCatalog"/>.
+/// label encoding and the published numbers (docs/mt-llama-protocol.md). Obtained from <see cref="TaskCatalog"/>.
 /// </summary>
 public sealed record TaskSpec
 {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using DeltaMerge.Compute;
 using DeltaMerge.Formats;
 using DeltaMerge.Formats.IO;
 using DeltaMerge.Pipeline.Output;

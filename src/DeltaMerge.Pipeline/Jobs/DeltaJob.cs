@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using DeltaMerge.Compute;
 using DeltaMerge.Formats;
 using DeltaMerge.Formats.HuggingFace;
 using DeltaMerge.Formats.Integrity;

@@ -1,3 +1,4 @@
+using DeltaMerge.Compute;
 using DeltaMerge.Formats;
 using DeltaMerge.Pipeline.Execution;
 using DeltaMerge.Pipeline.Output;

@@ -19,17 +19,12 @@ public sealed class ShardedRunnerTests
     public static void Load()
     {
         _temp = new TempDirectory();
-        string dir = TinyModel.Build(_temp);
-        _session = ModelSession.Open(dir, new RuntimeOptions { Device = Pipeline.Execution.DeviceChoice.Cpu });
-        _model = ModelIdentity.Of(dir);
+        _session = TinySession.Session;
+        _model = ModelIdentity.Of(TinySession.Directory);
     }
 
     [OneTimeTearDown]
-    public static void Cleanup()
-    {
-        _session?.Dispose();
-        _temp?.Dispose();
-    }
+    public static void Cleanup() => _temp?.Dispose();
 
     [TestCase("squad", "squad.jsonl", EvalMode.Generate, 2)]
     [TestCase("mnli", "mnli.jsonl", EvalMode.Rank, 3)]

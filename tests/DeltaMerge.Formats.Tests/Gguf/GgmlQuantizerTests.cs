@@ -5,7 +5,7 @@ using DeltaMerge.Tests.Shared;
 
 namespace DeltaMerge.Formats.Tests.Gguf;
 
-/// <summary>Q8_0, F16 and BF16 against bytes computed independently with numpy (scripts/fixtures_gguf.py).</summary>
+/// <summary>Q8_0, F16 and BF16 against bytes computed independently with numpy (scripts/fixtures/gguf_vectors.py).</summary>
 public sealed class GgmlQuantizerTests
 {
     private static string Fixture(string name) => Path.Combine(RepoPaths.Fixtures, "gguf", name);

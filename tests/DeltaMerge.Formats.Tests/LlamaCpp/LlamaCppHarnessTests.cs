@@ -18,7 +18,7 @@ public sealed class LlamaCppHarnessTests
     public void RequireHarness() => Harness.Require();
 
     [Test]
-    public void NonExistentModelFile_ReportsClearError()
+    public void NonExistentModelFileReportsClearError()
     {
         using var temp = new TempDirectory();
         string missing = temp.Sub("does-not-exist.gguf");
@@ -32,7 +32,7 @@ public sealed class LlamaCppHarnessTests
     }
 
     [Test]
-    public void CorruptGguf_ReportsLlamaCppLog()
+    public void CorruptGgufReportsLlamaCppLog()
     {
         using var temp = new TempDirectory();
         string path = temp.Sub("corrupt.gguf");
@@ -55,7 +55,7 @@ public sealed class LlamaCppHarnessTests
     }
 
     [Test]
-    public void TruncatedGguf_ReportsLlamaCppLog()
+    public void TruncatedGgufReportsLlamaCppLog()
     {
         using var temp = new TempDirectory();
         string path = temp.Sub("truncated.gguf");
@@ -79,7 +79,7 @@ public sealed class LlamaCppHarnessTests
     }
 
     [Test]
-    public void Timeout_KillsHarnessAndSaysSo()
+    public void TimeoutKillsHarnessAndSaysSo()
     {
         using var temp = new TempDirectory();
         string path = temp.Sub("never-read.gguf");

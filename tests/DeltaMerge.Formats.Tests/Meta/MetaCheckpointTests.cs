@@ -7,7 +7,7 @@ using DeltaMerge.Tests.Shared;
 
 namespace DeltaMerge.Formats.Tests.Meta;
 
-/// <summary>The tiny Meta fixtures (scripts/make_fixtures.py) read as Hugging Face tensors, and one test per Meta error kind.</summary>
+/// <summary>The tiny Meta fixtures (scripts/fixtures/tiny_models.py) read as Hugging Face tensors, and one test per Meta error kind.</summary>
 public sealed class MetaCheckpointTests
 {
     private TempDirectory _temp = null!;

@@ -4,7 +4,7 @@ using DeltaMerge.Formats.Pickle;
 
 namespace DeltaMerge.Formats.Tests.Pickle;
 
-/// <summary>Real torch.save files from scripts/fixtures_pickle.py, checked against the JSON written beside them.</summary>
+/// <summary>Real torch.save files from scripts/fixtures/torch_pickles.py, checked against the JSON written beside them.</summary>
 public sealed class TorchZipFixtureTests
 {
     private static string FixtureDir()

@@ -4,7 +4,7 @@ using DeltaMerge.Tests.Shared;
 
 namespace DeltaMerge.Formats.Tests.SentencePiece;
 
-/// <summary>The tiny fixture model and the JSON scripts/fixtures_sentencepiece.py wrote about it.</summary>
+/// <summary>The tiny fixture model and the JSON scripts/fixtures/sentencepiece_vocab.py wrote about it.</summary>
 internal static class SentencePieceFixture
 {
     public static string ModelPath => Path.Combine(RepoPaths.Tiny("base-safetensors"), "tokenizer.model");

@@ -1,7 +1,7 @@
+using DeltaMerge.Compute;
 using DeltaMerge.Formats;
 using DeltaMerge.Formats.Gguf;
 using DeltaMerge.Formats.IO;
-using DeltaMerge.Pipeline.Execution;
 using DeltaMerge.Pipeline.Jobs;
 using DeltaMerge.Pipeline.Output;
 using DeltaMerge.Pipeline.Plan;

@@ -1,3 +1,4 @@
+using DeltaMerge.Compute;
 using DeltaMerge.Runtime.Generation;
 using DeltaMerge.Tests.Shared;
 
@@ -20,7 +21,7 @@ public sealed class BatchInvarianceTests
         _temp = new TempDirectory();
         _reference = ReferenceForward.Load("forward-f32.json");
         string dir = TinyModels.SessionDirectory(_temp, "merge-f16", _reference);
-        _session = ModelSession.Open(dir, new RuntimeOptions { Device = Pipeline.Execution.DeviceChoice.Cpu, Threads = 2 });
+        _session = ModelSession.Open(dir, new RuntimeOptions { Device = DeviceChoice.Cpu, Threads = 2 });
     }
 
     [OneTimeTearDown]

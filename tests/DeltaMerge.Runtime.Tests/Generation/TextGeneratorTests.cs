@@ -1,3 +1,4 @@
+using DeltaMerge.Compute;
 using DeltaMerge.Runtime.Generation;
 using DeltaMerge.Tests.Shared;
 using DeltaMerge.Tokenization;
@@ -18,7 +19,7 @@ public sealed class TextGeneratorTests
         _temp = new TempDirectory();
         _reference = ReferenceForward.Load("forward-f32.json");
         string dir = TinyModels.SessionDirectory(_temp, "merge-f32", _reference);
-        _session = ModelSession.Open(dir, new RuntimeOptions { Device = Pipeline.Execution.DeviceChoice.Cpu });
+        _session = ModelSession.Open(dir, new RuntimeOptions { Device = DeviceChoice.Cpu });
     }
 
     [OneTimeTearDown]

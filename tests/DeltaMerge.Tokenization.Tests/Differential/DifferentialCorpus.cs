@@ -4,9 +4,9 @@ using DeltaMerge.Tests.Shared;
 namespace DeltaMerge.Tokenization.Tests.Differential;
 
 /// <summary>
-/// Strings with real SentencePiece's ids (scripts/tokenizer_diff.py): the committed subset
+/// Strings with real SentencePiece's ids (scripts/references/tokenizer_diff.py): the committed subset
 /// tests/fixtures/sentencepiece/diff/strings.jsonl, or the file named by <c>DELTAMERGE_TOKENIZER_DIFF</c>
-/// (scripts/tokenizer-diff sets it for the full 100k+ run).
+/// (scripts/references/tokenizer-diff sets it for the full 100k+ run).
 /// </summary>
 public static class DifferentialCorpus
 {

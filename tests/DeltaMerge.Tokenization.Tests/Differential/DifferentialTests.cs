@@ -17,10 +17,10 @@ public sealed class DifferentialTests(string vocabulary)
     private string Directory => DifferentialCorpus.Vocabularies[vocabulary];
 
     [Test]
-    public void Directory_plain_ids_equal_sentencepiece() => CheckPlain(LlamaTokenizer.FromDirectory(Directory, Plain), "directory");
+    public void DirectoryPlainIdsEqualSentencepiece() => CheckPlain(LlamaTokenizer.FromDirectory(Directory, Plain), "directory");
 
     [Test]
-    public void Directory_default_ids_equal_transformers_4_28_with_and_without_bos()
+    public void DirectoryDefaultIdsEqualTransformers4_28WithAndWithoutBos()
     {
         var tok = LlamaTokenizer.FromDirectory(Directory);
         var mtLlama = LlamaTokenizer.FromDirectory(Directory, new LlamaTokenizerOptions { BosOverride = 2 });
@@ -35,7 +35,7 @@ public sealed class DifferentialTests(string vocabulary)
     }
 
     [Test]
-    public void Meta_release_tokenizer_model_alone_gives_sentencepiece_ids()
+    public void MetaReleaseTokenizerModelAloneGivesSentencepieceIds()
     {
         using var temp = new TempDirectory();
         File.Copy(Path.Combine(Directory, LlamaTokenizer.ModelFileName), temp.Sub(LlamaTokenizer.ModelFileName));
@@ -43,7 +43,7 @@ public sealed class DifferentialTests(string vocabulary)
     }
 
     [Test]
-    public void Decode_and_streaming_decode_equal_sentencepiece()
+    public void DecodeAndStreamingDecodeEqualSentencepiece()
     {
         var tok = LlamaTokenizer.FromDirectory(Directory);
         var differences = new Differences($"{vocabulary} decode and streaming");

@@ -10,7 +10,7 @@ namespace DeltaMerge.Tokenization.Tests.Differential;
 public sealed class GgufDifferentialTests(string vocabulary)
 {
     [Test]
-    public void Gguf_vocabulary_gives_sentencepiece_ids()
+    public void GgufVocabularyGivesSentencepieceIds()
     {
         using var temp = new TempDirectory();
         string path = VocabularyGguf.Write(DifferentialCorpus.Vocabularies[vocabulary], temp.Sub("vocab.gguf"));

@@ -13,7 +13,7 @@ public sealed class LlamaCppDifferentialTests(string vocabulary)
     private const int Batch = 10_000; // strings per harness request: one llama.cpp load each
 
     [Test]
-    public void Llama_cpp_tokenizes_our_gguf_like_sentencepiece()
+    public void LlamaCppTokenizesOurGgufLikeSentencepiece()
     {
         LlamaCpp.Require();
         using var temp = new TempDirectory();

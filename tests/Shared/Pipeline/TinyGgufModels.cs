@@ -1,4 +1,4 @@
-using DeltaMerge.Pipeline.Execution;
+using DeltaMerge.Compute;
 using DeltaMerge.Pipeline.Jobs;
 using DeltaMerge.Pipeline.Output;
 using DeltaMerge.Pipeline.Plan;
@@ -16,9 +16,7 @@ internal static class TinyGgufModels
     /// <summary>Writes the files into <paramref name="temp"/> and returns their paths by type.</summary>
     public static Dictionary<GgufOutputType, string> MergeEveryType(TempDirectory temp)
     {
-        var zeroed = ReferenceForward.Load("forward-f32.json").Zeroed;
-        string baseDir = FixtureEdits.ZeroInFile(temp.CopyOf(RepoPaths.Tiny("base-safetensors"), "base"), zeroed);
-        string deltaDir = FixtureEdits.ZeroInFile(temp.CopyOf(RepoPaths.Tiny("delta-safetensors"), "delta"), zeroed);
+        var (baseDir, deltaDir) = FixtureEdits.SanitizedTinyInputs(temp);
         var files = new Dictionary<GgufOutputType, string>();
         foreach (GgufOutputType type in Enum.GetValues<GgufOutputType>())
         {

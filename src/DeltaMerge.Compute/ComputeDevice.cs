@@ -1,6 +1,6 @@
 using TorchSharp;
 
-namespace DeltaMerge.Pipeline.Execution;
+namespace DeltaMerge.Compute;
 
 /// <summary>The TorchSharp device tensors are computed on, resolved from a <see cref="DeviceChoice"/>.</summary>
 public sealed class ComputeDevice

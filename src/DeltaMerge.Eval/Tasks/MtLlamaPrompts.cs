@@ -1,8 +1,9 @@
-namespace DeltaMerge.Runtime.Sanity;
+namespace DeltaMerge.Eval.Tasks;
 
 /// <summary>
 /// MT-LLaMA's published zero-shot prompt formats and the evaluation's conversation wrapper, byte for byte
-/// (../shared/mt-llama-protocol.md): the model was evaluated with exactly these strings.
+/// (docs/mt-llama-protocol.md): the model was evaluated with exactly these strings. Owned by the evaluation; the
+/// post-merge sanity check and the chat wrapper use them from here.
 /// </summary>
 public static class MtLlamaPrompts
 {

@@ -1,4 +1,4 @@
-namespace DeltaMerge.Pipeline.Execution;
+namespace DeltaMerge.Compute;
 
 /// <summary>The requested compute device cannot be used here.</summary>
 public sealed class DeviceUnavailableException : Exception

@@ -3,8 +3,8 @@
 
 Usage (Debian's interpreter: torch 1.13, numpy, sentencepiece, python3-protobuf):
 
-    /usr/bin/python3 scripts/reference_forward.py            # (re)write tests/fixtures/reference/
-    /usr/bin/python3 scripts/reference_forward.py --check    # recompute, compare with the committed files
+    /usr/bin/python3 scripts/references/reference_forward.py            # (re)write tests/fixtures/reference/
+    /usr/bin/python3 scripts/references/reference_forward.py --check    # recompute, compare with the committed files
 
 Writes (see tests/fixtures/README.md, section "reference/"):
   forward-f32.json   LLaMA forward of tests/fixtures/tiny/expected/merge-f32 (sanitized, see below)
@@ -41,7 +41,7 @@ import torch.nn.functional as F
 
 from hf_tokenize import legacy_v428_ids, split_on
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TINY = os.path.join(ROOT, "tests", "fixtures", "tiny")
 DELTA_DIR = os.path.join(TINY, "delta")
 OUT_DEFAULT = os.path.join(ROOT, "tests", "fixtures", "reference")

@@ -1,15 +1,16 @@
 #!/usr/bin/python3
 """Differential test data for DeltaMerge's tokenizer: generated strings with real SentencePiece's ids.
 
-Usage (Debian's /usr/bin/python3 with python3-sentencepiece 0.1.97):
-  scripts/tokenizer_diff.py train              trains tests/fixtures/sentencepiece/bpe-8k and bpe-odd (once; the
-                                               models are committed: their corpus is this machine's Debian texts)
-  scripts/tokenizer_diff.py generate OUT.jsonl [--count N] [--seed S] [--no-prose]
-                                               N generated strings (default 100000) plus every prose line of the
-                                               corpus, each with SentencePiece's ids for every fixture vocabulary
-  scripts/tokenizer_diff.py fixture            rewrites tests/fixtures/sentencepiece/diff/strings.jsonl: the first
-                                               strings of the same seeded stream (what `dotnet test` checks)
-  scripts/tokenizer_diff.py bench TEXT_FILE    SentencePiece's encoding speed on one long text (JSON on stdout)
+Usage (Debian's /usr/bin/python3 with python3-sentencepiece 0.1.97), from scripts/references/:
+  tokenizer_diff.py train          trains tests/fixtures/sentencepiece/bpe-8k and bpe-odd (once; the models are
+                                   committed: their corpus is this machine's Debian texts)
+  tokenizer_diff.py generate OUT.jsonl [--count N] [--seed S] [--no-prose]
+                                   N generated strings (default 100000) plus every prose line of the corpus, each
+                                   with SentencePiece's ids for every fixture vocabulary
+  tokenizer_diff.py fixture [OUT]  rewrites tests/fixtures/sentencepiece/diff/strings.jsonl (or writes OUT): the
+                                   first strings of the same seeded stream (what `dotnet test` checks)
+  tokenizer_diff.py bench TEXT_FILE
+                                   SentencePiece's encoding speed on one long text (JSON on stdout)
 
 One JSON object per line: {"category", "text", "ids": {VOCAB: [...]}, "hf": {VOCAB: [...]}, "decode": {VOCAB: str}}.
 `ids` are `sp.encode(text)` (no BOS); `decode` is `sp.decode(ids)`, present only where it is not the text with U+2581
@@ -29,7 +30,7 @@ import sentencepiece as spm
 
 from hf_tokenize import legacy_v428_ids
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
 VOCABS = {
     "tiny": os.path.join(FIXTURES, "tiny", "delta"),
@@ -402,8 +403,9 @@ def main(argv):
         n, prose = write_records(out, count, seed, -1 if "--no-prose" in argv else 0)
         print(f"{n} strings ({count} generated, seed {seed}, {prose} prose lines) -> {out}")
     elif command == "fixture":
-        n, _ = write_records(FIXTURE_FILE, FIXTURE_COUNT, DEFAULT_SEED, FIXTURE_PROSE)
-        print(f"{n} strings -> {FIXTURE_FILE}")
+        out = argv[1] if len(argv) > 1 else FIXTURE_FILE
+        n, _ = write_records(out, FIXTURE_COUNT, DEFAULT_SEED, FIXTURE_PROSE)
+        print(f"{n} strings -> {out}")
     elif command == "bench":
         bench(argv[1])
     else:

@@ -3,14 +3,14 @@
 
 Usage (Debian's interpreter: torch 1.13, sentencepiece):
 
-    /usr/bin/python3 scripts/reference_eval.py          # (re)write tests/fixtures/eval/expected/tiny_protocol.json
-    /usr/bin/python3 scripts/reference_eval.py --check  # recompute and compare
+    /usr/bin/python3 scripts/references/reference_eval.py          # (re)write tests/fixtures/eval/expected/tiny_protocol.json
+    /usr/bin/python3 scripts/references/reference_eval.py --check  # recompute and compare
 
 Independent of the C# code: prompts are built here from the protocol's strings, ids are [2] + sp.encode(prompt)
-(the authors' bos_token is </s>), greedy decoding is a full recompute with scripts/reference_forward.py's
+(the authors' bos_token is </s>), greedy decoding is a full recompute with scripts/references/reference_forward.py's
 LlamaForCausalLM forward (fp32, stress elements zeroed) stopping only at id 13 or after 64 tokens, the output is
 sp.decode(prompt + generated without </s> and [PAD]) minus sp.decode(prompt), and the label/QA scoring is
-scripts/fixtures_eval.py's restatement of the authors' code. Deterministic: one thread, sorted keys.
+scripts/fixtures/eval_scoring.py's restatement of the authors' code. Deterministic: one thread, sorted keys.
 """
 
 import argparse
@@ -22,11 +22,12 @@ import sentencepiece as spm
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import fixtures_eval as fe  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures"))
+import eval_scoring as fe  # noqa: E402
 import reference_forward as rf  # noqa: E402
 
 EVAL = os.path.join(rf.ROOT, "tests", "fixtures", "eval")
-OUT = os.path.join(EVAL, "expected", "tiny_protocol.json")
+OUT = os.path.join("expected", "tiny_protocol.json")  # inside the evaluation fixture directory
 SYSTEM = ("A chat between a curious human and an artificial intelligence assistant. "
           "The assistant gives helpful, detailed, and polite answers to the human's questions.")
 AUTHORS_BOS, NEWLINE, PAD, MAX_NEW = 2, 13, 384, 64
@@ -168,18 +169,20 @@ def build():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true")
+    ap.add_argument("--out", default=EVAL, help="the evaluation fixture directory (default tests/fixtures/eval)")
+    ap.add_argument("--check", action="store_true", help="compare with the file in --out instead of writing")
     args = ap.parse_args()
+    out = os.path.join(args.out, OUT)
     text = build()
     if args.check:
-        with open(OUT, encoding="utf-8") as f:
+        with open(out, encoding="utf-8") as f:
             same = f.read() == text
-        print("OK" if same else "DIFFERENT " + OUT)
+        print("OK" if same else "DIFFERENT " + out)
         return 0 if same else 1
-    os.makedirs(os.path.dirname(OUT), exist_ok=True)
-    with open(OUT, "w", encoding="utf-8", newline="\n") as f:
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
-    print("wrote " + OUT)
+    print("wrote " + out)
     return 0
 
 

@@ -1,13 +1,13 @@
 // Where the decode kernels stop paying: forward time of T tokens (prefill, last logits only) with every projection on
 // the matrix-vector kernels against every projection widened for libtorch's float32 GEMM, on one model, in one run.
-// For scripts/bench-crossover (a .NET file-based app).
-// Usage: dotnet run scripts/bench-crossover-app/BenchCrossover.cs -- MODEL THREADS
-#:project ../../src/DeltaMerge.Runtime/DeltaMerge.Runtime.csproj
+// For scripts/bench/crossover (a .NET file-based app).
+// Usage: dotnet run scripts/bench/crossover-app/BenchCrossover.cs -- MODEL THREADS
+#:project ../../../src/DeltaMerge.Runtime/DeltaMerge.Runtime.csproj
 #:property Configuration=Release
 #:property PublishAot=false
 #:property AllowUnsafeBlocks=true
 using System.Diagnostics;
-using DeltaMerge.Pipeline.Execution;
+using DeltaMerge.Compute;
 using DeltaMerge.Runtime;
 
 string model = args[0];

@@ -1,7 +1,10 @@
+using DeltaMerge.Eval.Running;
+using DeltaMerge.Eval.Tasks;
+using DeltaMerge.Runtime;
 using DeltaMerge.Runtime.Generation;
 using DeltaMerge.Tokenization;
 
-namespace DeltaMerge.Runtime.Sanity;
+namespace DeltaMerge.Eval.Sanity;
 
 /// <summary>
 /// The post-merge smoke test: one built-in zero-shot prompt for each of four MT-LLaMA task formats (extractive QA,
@@ -60,8 +63,7 @@ public static class SanityCheck
     /// <summary>The ids a prompt is decoded from: the authors' evaluation starts every prompt with id 2 (<c>&lt;/s&gt;</c>), not <c>&lt;s&gt;</c>.</summary>
     public static List<int> PromptIds(LlamaTokenizer tokenizer, string prompt)
     {
-        const int AuthorsBosId = 2;
-        var ids = new List<int> { AuthorsBosId };
+        var ids = new List<int> { PromptTokens.AuthorsBosId };
         ids.AddRange(tokenizer.Encode(prompt, addBos: false));
         return ids;
     }

@@ -1,6 +1,6 @@
-// Our tokenizer's encoding speed on one long text, for scripts/bench-tokenizer (a .NET file-based app).
-// Usage: dotnet run scripts/bench-tokenizer-app/BenchTokenizer.cs -- TEXT_FILE NAME=MODEL_DIR...
-#:project ../../src/DeltaMerge.Tokenization/DeltaMerge.Tokenization.csproj
+// Our tokenizer's encoding speed on one long text, for scripts/bench/tokenizer (a .NET file-based app).
+// Usage: dotnet run scripts/bench/tokenizer-app/BenchTokenizer.cs -- TEXT_FILE NAME=MODEL_DIR...
+#:project ../../../src/DeltaMerge.Tokenization/DeltaMerge.Tokenization.csproj
 #:property Configuration=Release
 #:property PublishAot=false
 using System.Diagnostics;

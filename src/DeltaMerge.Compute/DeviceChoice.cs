@@ -1,4 +1,4 @@
-namespace DeltaMerge.Pipeline.Execution;
+namespace DeltaMerge.Compute;
 
 /// <summary>What the user asked for with <c>--device</c>.</summary>
 public enum DeviceChoice
