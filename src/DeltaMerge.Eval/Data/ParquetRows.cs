@@ -22,8 +22,13 @@ internal static class ParquetRows
             using var stream = File.OpenRead(path);
             // (Not a Parquet file is an IOException from Parquet.Net: still a data error here.)
             // Parquet.Net is async-only; the loader is synchronous and runs once per file.
+            ParquetBounds.CheckFooter(stream, path);
             var footer = ParquetReader.CreateAsync(stream, leaveStreamOpen: true).GetAwaiter().GetResult();
-            try { ParquetBounds.Check(footer, stream.Length, path); }
+            try
+            {
+                ParquetBounds.Check(footer, stream.Length, path);
+                ParquetBounds.CheckPages(footer, stream, path);
+            }
             finally { footer.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
             stream.Position = 0;
             var result = ParquetSerializer.DeserializeUntypedAsync(stream).GetAwaiter().GetResult();
