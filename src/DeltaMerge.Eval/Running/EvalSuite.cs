@@ -1,4 +1,3 @@
-using System.Text;
 using DeltaMerge.Eval.Data;
 using DeltaMerge.Eval.Reporting;
 using DeltaMerge.Eval.Tasks;
@@ -53,8 +52,7 @@ public sealed class EvalSuite
             if (result.Metrics.N < data.Examples.Count) notes.Add($"{task.DisplayName}: first {result.Metrics.N} of {data.Examples.Count} examples only (--limit).");
             outcomes.Add(new TaskOutcome(task, files, result));
         }
-        Directory.CreateDirectory(outputDirectory);
-        File.WriteAllText(Path.Combine(outputDirectory, EvalRunner.ReportFileName), EvalReport.ForSuite(results, notes), new UTF8Encoding(false));
+        EvalReport.WriteSuite(outputDirectory, results, notes);
         return outcomes;
     }
 }
