@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Xml.Linq;
 
-namespace DeltaMerge.Eval.Tests;
+namespace DeltaMerge.Tests.Shared;
 
 /// <summary>Checks that chart files are real images of a given size, read from their bytes (no imaging library).</summary>
-public static class ChartAssert
+internal static class ChartAssert
 {
     private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
