@@ -72,7 +72,7 @@ public sealed class ModelSession : IDisposable
         if (!File.Exists(config)) return RuntimeDType.Float16; // Meta checkpoints are fp16
         // This runs before the config is validated, so a malformed file is reported here.
         System.Text.Json.Nodes.JsonNode? dtype;
-        try { dtype = Formats.Json.StrictJson.Parse(File.ReadAllText(config))?["torch_dtype"]; }
+        try { dtype = Formats.Json.StrictJson.Parse(RegularFile.ReadAllText(config))?["torch_dtype"]; }
         catch (System.Text.Json.JsonException e) { throw new ModelLoadException(ModelLoadErrorKind.InvalidConfig, $"not JSON: {e.Message}", config, inner: e); }
         if (dtype is null) return null;
         if (dtype is not System.Text.Json.Nodes.JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.String)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DeltaMerge.Formats;
 using DeltaMerge.Formats.Gguf;
+using DeltaMerge.Formats.IO;
 using DeltaMerge.Formats.SentencePiece;
 
 namespace DeltaMerge.Tokenization;
@@ -28,7 +29,7 @@ public sealed partial class LlamaTokenizer
         string modelPath = Path.Combine(directory, ModelFileName);
         if (!File.Exists(modelPath))
             throw new FileNotFoundException($"No {ModelFileName} in {directory}.", modelPath);
-        byte[] bytes = File.ReadAllBytes(modelPath);
+        byte[] bytes = RegularFile.ReadAllBytes(modelPath);
         SentencePieceModel model = SentencePieceModel.Load(bytes, modelPath); // our parser: specific errors for bad files
         if (model.ModelType != SentencePieceModelType.Bpe)
             throw new CheckpointFormatException(FormatErrorKind.SentencePieceNotBpe, $"a {model.ModelType} model; only BPE (LLaMA) is supported.", modelPath);
@@ -159,7 +160,7 @@ public sealed partial class LlamaTokenizer
             string path = Path.Combine(directory, file);
             if (!File.Exists(path)) continue;
             JsonDocument doc;
-            try { doc = Formats.Json.StrictJson.ParseDocument(File.ReadAllText(path)); }
+            try { doc = Formats.Json.StrictJson.ParseDocument(RegularFile.ReadAllText(path)); }
             catch (JsonException e) { throw new CheckpointFormatException(FormatErrorKind.TokenizerFileInvalid, $"not JSON: {e.Message}", path); }
             using (doc)
             {

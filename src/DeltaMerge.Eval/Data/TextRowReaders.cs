@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DeltaMerge.Eval.Scoring;
+using DeltaMerge.Formats.IO;
 using DeltaMerge.Formats.Json;
 
 namespace DeltaMerge.Eval.Data;
@@ -133,7 +134,7 @@ internal static class TextRowReaders
         // Strict UTF-8 (a BOM is skipped): a mis-encoded file is an error, not replacement characters in the prompts.
         try
         {
-            return new UTF8Encoding(false, true).GetString(File.ReadAllBytes(path)).TrimStart('\uFEFF');
+            return new UTF8Encoding(false, true).GetString(RegularFile.ReadAllBytes(path)).TrimStart('\uFEFF');
         }
         catch (DecoderFallbackException e)
         {

@@ -115,7 +115,7 @@ public sealed class ModelDirectory
         if (!File.Exists(path)) return null;
         try
         {
-            return StrictJson.Parse(File.ReadAllBytes(path)) as JsonObject
+            return StrictJson.Parse(RegularFile.ReadAllBytes(path)) as JsonObject
                    ?? throw new CheckpointFormatException(FormatErrorKind.InvalidConfig, "expected a JSON object.", path);
         }
         catch (JsonException e)

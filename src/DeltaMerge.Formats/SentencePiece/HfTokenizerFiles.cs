@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DeltaMerge.Formats.IO;
 
 namespace DeltaMerge.Formats.SentencePiece;
 
@@ -60,7 +61,7 @@ public sealed class HfTokenizerFiles
         string? Read(string name)
         {
             string path = Path.Combine(directory, name);
-            return File.Exists(path) ? File.ReadAllText(path) : null;
+            return File.Exists(path) ? RegularFile.ReadAllText(path) : null;
         }
         return Parse(Read(ConfigFileName), Read(AddedTokensFileName), Read(TokenizerConfigFileName), Read(TokenizerJsonFileName));
     }
