@@ -63,6 +63,9 @@ public sealed class ParquetBoundsTests
     [TestCase(new byte[] { 0x15, 0x02 }, "runs past its bytes")]
     [TestCase(new byte[] { 0x15, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x00 }, "longer than 10 bytes")]
     [TestCase(new byte[] { 0x1D, 0x00 }, "unknown Thrift type 13")]
+    [TestCase(new byte[] { 0x19, 0x29, 0x00, 0x00, 0x00 }, "a list of lists")]
+    [TestCase(new byte[] { 0x19, 0x1A, 0x00, 0x00 }, "a set")]
+    [TestCase(new byte[] { 0x1B, 0x00, 0x00 }, "a map")]
     public void TheWalkRefusesWhatTheBytesCannotHold(byte[] bytes, string message)
     {
         var e = Assert.Throws<FormatException>(() => ThriftCompactWalker.Walk(bytes))!;

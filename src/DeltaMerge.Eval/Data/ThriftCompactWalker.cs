@@ -6,6 +6,9 @@ namespace DeltaMerge.Eval.Data;
 /// limit. Parquet.Net's own Thrift reader allocates a string or list of the declared size before it reads a byte of it
 /// (a 4-byte length field asked for 268 MB in a 1,375-byte file), so its input is walked here first. The integer
 /// fields met along the way are kept by field path ("2", "5.1": field 1 of the struct in field 5), outside lists.
+/// Shapes that Parquet's metadata never has (sets, maps, lists of lists) are refused too: Parquet.Net reads each field
+/// as its schema says, not as the bytes say, so such a shape desynchronises it, and its reader loops forever on a
+/// varint once it runs off the end of the footer (found by fuzzing).
 /// </summary>
 internal sealed class ThriftCompactWalker
 {
@@ -61,8 +64,9 @@ internal sealed class ThriftCompactWalker
                 return;
             case 7: Skip(8, "a double"); return;
             case 8: Skip(Count("a binary field"), "a binary field"); return;
-            case 9 or 10: List(path, depth); return;
-            case 11: Map(path, depth); return;
+            case 9 when inStruct: List(path, depth); return;
+            case 9: throw new FormatException($"a list of lists at byte {_position}, which Parquet's metadata never holds");
+            case 10 or 11: throw new FormatException($"a {(type == 10 ? "set" : "map")} at byte {_position}, which Parquet's metadata never holds");
             case 12: Struct(path, depth + 1); return;
             default: throw new FormatException($"unknown Thrift type {type} at byte {_position}");
         }
@@ -75,18 +79,6 @@ internal sealed class ThriftCompactWalker
         if (count == 15) count = Count("a list");
         else if (count > Remaining) throw new FormatException($"a list of {count} elements with {Remaining} bytes left");
         for (long i = 0; i < count; i++) Value(header & 0x0F, path, depth + 1, inStruct: false);
-    }
-
-    private void Map(string path, int depth)
-    {
-        int count = Count("a map");
-        if (count == 0) return;
-        byte types = Byte();
-        for (int i = 0; i < count; i++)
-        {
-            Value(types >> 4, path, depth + 1, inStruct: false);
-            Value(types & 0x0F, path, depth + 1, inStruct: false);
-        }
     }
 
     /// <summary>A declared length or element count: every element takes at least one byte, so it cannot exceed what is left.</summary>
