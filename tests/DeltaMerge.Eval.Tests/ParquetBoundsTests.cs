@@ -73,6 +73,20 @@ public sealed class ParquetBoundsTests
     }
 
     [Test]
+    public void TheWalkRefusesAFieldWhoseWireTypeParquetDefinesOtherwise()
+    {
+        // FileMetaData field 6 (created_by) is a string; here a list of 6 bytes. Parquet.Net read it as something else
+        // and sized a list from the bytes after it (5 GB for this 817-byte file).
+        byte[] bytes = [0x69, 0x63, 1, 2, 3, 4, 5, 6, 0x00];
+        Assert.That(ThriftCompactWalker.Walk(bytes).Length, Is.EqualTo(bytes.Length), "well-formed Thrift");
+        var e = Assert.Throws<FormatException>(() => ThriftCompactWalker.Walk(bytes, ParquetThriftShape.FileMetaData))!;
+        Assert.That(e.Message, Does.Contain("field 6 has wire type 9 of 3, which Parquet defines as 8"));
+        string path = Path.Combine(RepoPaths.Root, "tests", "fuzz-regressions", "eval-parquet", "created-by-as-list-allocates-5gb.parquet");
+        Assert.That(Refused(path, out long allocated).Message, Does.Contain("the footer is not valid Thrift"));
+        Assert.That(allocated, Is.LessThan(4 << 20));
+    }
+
+    [Test]
     public void TheWalkRefusesDeepNesting()
     {
         // Field 1 of type struct, 40 levels deep: far beyond any Parquet struct, and a recursion guard.

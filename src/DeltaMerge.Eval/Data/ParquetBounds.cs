@@ -37,7 +37,7 @@ internal static class ParquetBounds
         var footer = new byte[footerLength];
         stream.Position = fileLength - 8 - footerLength;
         stream.ReadExactly(footer);
-        Walk(footer, "the footer", path);
+        Walk(footer, ParquetThriftShape.FileMetaData, "the footer", path);
         stream.Position = 0;
     }
 
@@ -90,7 +90,7 @@ internal static class ParquetBounds
             while (values < c.NumValues)
             {
                 if (position >= chunk.Length) throw Bad($"column {name}'s pages hold {values} of the {c.NumValues} values it declares", path);
-                var header = Walk(chunk.AsMemory(position), $"a page header of column {name}", path);
+                var header = Walk(chunk.AsMemory(position), ParquetThriftShape.PageHeader, $"a page header of column {name}", path);
                 long compressed = header.Integers.GetValueOrDefault("3", -1), uncompressed = header.Integers.GetValueOrDefault("2", -1);
                 position += header.Length;
                 if (compressed < 0 || compressed > chunk.Length - position || uncompressed < 0 || uncompressed > maxUncompressed)
@@ -106,9 +106,9 @@ internal static class ParquetBounds
         stream.Position = 0;
     }
 
-    private static ThriftCompactWalker Walk(ReadOnlyMemory<byte> bytes, string what, string path)
+    private static ThriftCompactWalker Walk(ReadOnlyMemory<byte> bytes, ParquetThriftShape shape, string what, string path)
     {
-        try { return ThriftCompactWalker.Walk(bytes); }
+        try { return ThriftCompactWalker.Walk(bytes, shape); }
         catch (FormatException e) { throw Bad($"{what} is not valid Thrift: {e.Message}", path); }
         catch (OverflowException) { throw Bad($"{what} is not valid Thrift: a field id out of range", path); }
     }

@@ -8,7 +8,8 @@ namespace DeltaMerge.Eval.Data;
 /// fields met along the way are kept by field path ("2", "5.1": field 1 of the struct in field 5), outside lists.
 /// Shapes that Parquet's metadata never has (sets, maps, lists of lists) are refused too: Parquet.Net reads each field
 /// as its schema says, not as the bytes say, so such a shape desynchronises it, and its reader loops forever on a
-/// varint once it runs off the end of the footer (found by fuzzing).
+/// varint once it runs off the end of the footer (found by fuzzing). For the same reason, given a
+/// <see cref="ParquetThriftShape"/>, every field Parquet defines must have its defined wire type.
 /// </summary>
 internal sealed class ThriftCompactWalker
 {
@@ -26,18 +27,19 @@ internal sealed class ThriftCompactWalker
     /// <summary>Integer fields by dotted field path (structs only; values inside lists are not kept).</summary>
     public Dictionary<string, long> Integers { get; } = [];
 
-    /// <summary>Walks the struct that starts at the beginning of <paramref name="bytes"/>.</summary>
-    /// <exception cref="FormatException">A length, count or field runs past the bytes, or the nesting is too deep.</exception>
-    public static ThriftCompactWalker Walk(ReadOnlyMemory<byte> bytes)
+    /// <summary>Walks the struct that starts at the beginning of <paramref name="bytes"/>, defined as <paramref name="shape"/> if given.</summary>
+    /// <exception cref="FormatException">A length, count or field runs past the bytes, the nesting is too deep, or a
+    /// field does not have the wire type <paramref name="shape"/> defines.</exception>
+    public static ThriftCompactWalker Walk(ReadOnlyMemory<byte> bytes, ParquetThriftShape? shape = null)
     {
         var walker = new ThriftCompactWalker(bytes);
-        walker.Struct("", 0);
+        walker.Struct("", 0, shape);
         return walker;
     }
 
     private int Remaining => _bytes.Length - _position;
 
-    private void Struct(string path, int depth)
+    private void Struct(string path, int depth, ParquetThriftShape? shape)
     {
         if (depth > MaxDepth) throw new FormatException($"structs nested deeper than {MaxDepth}");
         short fieldId = 0;
@@ -48,11 +50,12 @@ internal sealed class ThriftCompactWalker
             int type = header & 0x0F, delta = header >> 4;
             fieldId = delta == 0 ? checked((short)ZigZag(Varint())) : (short)(fieldId + delta);
             string fieldPath = path.Length == 0 ? fieldId.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{path}.{fieldId}";
-            Value(type, fieldPath, depth, inStruct: true);
+            if (type == 9) List(fieldPath, depth, shape, fieldId);
+            else Value(type, fieldPath, depth, inStruct: true, shape?.Check(fieldId, type));
         }
     }
 
-    private void Value(int type, string path, int depth, bool inStruct)
+    private void Value(int type, string path, int depth, bool inStruct, ParquetThriftShape? shape)
     {
         switch (type)
         {
@@ -64,21 +67,21 @@ internal sealed class ThriftCompactWalker
                 return;
             case 7: Skip(8, "a double"); return;
             case 8: Skip(Count("a binary field"), "a binary field"); return;
-            case 9 when inStruct: List(path, depth); return;
             case 9: throw new FormatException($"a list of lists at byte {_position}, which Parquet's metadata never holds");
             case 10 or 11: throw new FormatException($"a {(type == 10 ? "set" : "map")} at byte {_position}, which Parquet's metadata never holds");
-            case 12: Struct(path, depth + 1); return;
+            case 12: Struct(path, depth + 1, shape); return;
             default: throw new FormatException($"unknown Thrift type {type} at byte {_position}");
         }
     }
 
-    private void List(string path, int depth)
+    private void List(string path, int depth, ParquetThriftShape? owner, short fieldId)
     {
         byte header = Byte();
+        ParquetThriftShape? elements = owner?.Check(fieldId, 9, header & 0x0F);
         long count = header >> 4;
         if (count == 15) count = Count("a list");
         else if (count > Remaining) throw new FormatException($"a list of {count} elements with {Remaining} bytes left");
-        for (long i = 0; i < count; i++) Value(header & 0x0F, path, depth + 1, inStruct: false);
+        for (long i = 0; i < count; i++) Value(header & 0x0F, path, depth + 1, inStruct: false, elements);
     }
 
     /// <summary>A declared length or element count: every element takes at least one byte, so it cannot exceed what is left.</summary>
