@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DeltaMerge.Formats;
 using DeltaMerge.Formats.Gguf;
+using DeltaMerge.Formats.IO;
 using DeltaMerge.Formats.SentencePiece;
 
 namespace DeltaMerge.Tokenization;
@@ -25,7 +26,7 @@ public sealed partial class LlamaTokenizer
         string modelPath = Path.Combine(directory, ModelFileName);
         if (!File.Exists(modelPath))
             throw new FileNotFoundException($"No {ModelFileName} in {directory}.", modelPath);
-        byte[] bytes = File.ReadAllBytes(modelPath);
+        byte[] bytes = RegularFile.ReadAllBytes(modelPath);
         SentencePieceModel model = SentencePieceModel.Load(bytes, modelPath); // our parser: specific errors for bad files
         if (model.ModelType != SentencePieceModelType.Bpe)
             throw new CheckpointFormatException(FormatErrorKind.SentencePieceNotBpe, $"a {model.ModelType} model; only BPE (LLaMA) is supported.", modelPath);

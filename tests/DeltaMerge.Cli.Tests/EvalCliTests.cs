@@ -35,7 +35,9 @@ public sealed class EvalCliTests
         Assert.That(lines, Has.Length.EqualTo(4));
         Assert.That(JsonNode.Parse(lines[0])!.AsObject().Select(kv => kv.Key), Is.EqualTo(new[] { "index", "prompt", "output", "prediction", "correct" }));
         Assert.That(JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")))!.ToJsonString(), Is.EqualTo(metrics.ToJsonString()));
-        Assert.That(File.ReadAllText(Path.Combine(outDir, "report.md")), Does.Contain("COPA"));
+        string report = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        Assert.That(report, Does.Contain("COPA"));
+        ChartAssert.ChartIsLinked(outDir, "breakdown", (640, 400), report);
 
         var again = CliProcess.Run("eval", "--model", _model, "--task", "copa", "--data", Eval("copa.jsonl"), "--out", outDir);
         Assert.That(again.ExitCode, Is.EqualTo(ExitCodes.Usage), "existing predictions need --resume or --force");
@@ -88,6 +90,8 @@ public sealed class EvalCliTests
         Assert.That(r.ExitCode, Is.Zero, r.Stderr);
         var root = JsonNode.Parse(r.Stdout)!.AsObject();
         Assert.That(root["tasks"]!.AsArray().Select(t => t!["task"]!.GetValue<string>()), Is.EquivalentTo(new[] { "xquad", "sst2" }));
-        Assert.That(File.ReadAllText(Path.Combine(outDir, "report.md")), Does.Contain("| LLaMA-7b (published) | 9.5/2.0 | 14.3/2.6 | 13.4/3.3 | 29.4/11.5 |"));
+        string report = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        Assert.That(report, Does.Contain("| LLaMA-7b (published) | 9.5/2.0 | 14.3/2.6 | 13.4/3.3 | 29.4/11.5 |"));
+        ChartAssert.ChartIsLinked(outDir, "scores", (1000, 500), report);
     }
 }

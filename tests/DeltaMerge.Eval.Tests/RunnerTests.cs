@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using DeltaMerge.Eval.Data;
+using DeltaMerge.Eval.Reporting;
 using DeltaMerge.Eval.Running;
 using DeltaMerge.Runtime;
 using DeltaMerge.Runtime.Generation;
@@ -47,6 +48,8 @@ public sealed class RunnerTests
         Assert.That(metrics["accuracy"]!.GetValue<double>(), Is.EqualTo(100.0 * lines.Count(l => l["correct"]!.GetValue<bool>()) / 4));
         string report = File.ReadAllText(Path.Combine(dir, "report.md"));
         Assert.That(report, Does.Contain("| MT-LLaMA-7b (published) | 88.0 |").And.Contain("| LLaMA-7b (published) | 56.0 |"));
+        Assert.That(report, Does.Contain("## Accuracy by gold label"));
+        ChartAssert.ChartIsLinked(dir, ScoreChart.TaskName, ScoreChart.TaskSize, report);
     }
 
     [Test]
@@ -101,7 +104,9 @@ public sealed class RunnerTests
         var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "metrics.json")))!.AsObject();
         Assert.That(metrics.Select(kv => kv.Key), Is.EqualTo(new[] { "task", "n", "f1", "exact_match", "fallbacks" }));
         Assert.That(metrics["f1"]!.GetValue<double>(), Is.EqualTo(100.0 * lines.Sum(l => l["f1"]!.GetValue<double>()) / 2).Within(1e-9));
-        Assert.That(File.ReadAllText(Path.Combine(dir, "report.md")), Does.Contain("85.9/77.6").And.Contain("--limit"));
+        string report = File.ReadAllText(Path.Combine(dir, "report.md"));
+        Assert.That(report, Does.Contain("85.9/77.6").And.Contain("--limit").And.Contain("## Examples by F1"));
+        ChartAssert.ChartIsLinked(dir, ScoreChart.TaskName, ScoreChart.TaskSize, report);
     }
 
     [Test]
@@ -212,6 +217,7 @@ public sealed class RunnerTests
         Assert.That(report, Does.Contain("| model | SST-2 | OpenbookQA | COPA | Winogrande | WiC | MNLI | RTE |"));
         Assert.That(report, Does.Contain("| MT-LLaMA-7b (published) | 92.6 | 38.2 | 88.0 | 54.9 | 52.2 | 49.6 | 79.1 |"));
         Assert.That(report, Does.Contain("WiC: no data file found"));
+        ChartAssert.ChartIsLinked(outDir, ScoreChart.SuiteName, ScoreChart.SuiteSize, report);
         var missing = Assert.Throws<EvalDataException>(() => new EvalSuite(_session).Run(data, outDir, new EvalOptions(), [EvalFixtures.Task("wic")]))!;
         Assert.That(missing.Kind, Is.EqualTo(EvalDataErrorKind.NotFound));
     }

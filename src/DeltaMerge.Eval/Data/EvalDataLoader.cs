@@ -1,4 +1,5 @@
 using DeltaMerge.Eval.Tasks;
+using DeltaMerge.Formats.IO;
 
 namespace DeltaMerge.Eval.Data;
 
@@ -46,6 +47,7 @@ public static class EvalDataLoader
     private static (DataFormat Format, List<RawRow> Rows) ReadRows(string file)
     {
         string ext = System.IO.Path.GetExtension(file).ToLowerInvariant();
+        RegularFile.Require(file); // a FIFO's length is 0 too: say what it is, not that it is empty
         if (new FileInfo(file).Length == 0) throw new EvalDataException(EvalDataErrorKind.EmptyFile, "the file is empty.", file);
         return ext switch
         {

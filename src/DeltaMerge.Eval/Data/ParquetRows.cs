@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DeltaMerge.Formats.IO;
 using Parquet;
 using Parquet.Serialization;
 
@@ -17,13 +18,19 @@ internal static class ParquetRows
     public static List<RawRow> Read(string path)
     {
         List<IDictionary<string, object?>> data;
+        // Opened outside the catch below: a FIFO or unreadable file is an I/O error, not a Parquet one.
+        using var stream = RegularFile.OpenStream(path);
         try
         {
-            using var stream = File.OpenRead(path);
             // (Not a Parquet file is an IOException from Parquet.Net: still a data error here.)
             // Parquet.Net is async-only; the loader is synchronous and runs once per file.
+            ParquetBounds.CheckFooter(stream, path);
             var footer = ParquetReader.CreateAsync(stream, leaveStreamOpen: true).GetAwaiter().GetResult();
-            try { ParquetBounds.Check(footer, stream.Length, path); }
+            try
+            {
+                ParquetBounds.Check(footer, stream.Length, path);
+                ParquetBounds.CheckPages(footer, stream, path);
+            }
             finally { footer.DisposeAsync().AsTask().GetAwaiter().GetResult(); }
             stream.Position = 0;
             var result = ParquetSerializer.DeserializeUntypedAsync(stream).GetAwaiter().GetResult();

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using DeltaMerge.Eval.Scoring;
 using DeltaMerge.Formats;
+using DeltaMerge.Formats.IO;
 using DeltaMerge.Formats.Json;
 
 namespace DeltaMerge.Eval.Data;
@@ -134,7 +135,7 @@ internal static class TextRowReaders
         // Strict UTF-8 (a BOM is skipped): a mis-encoded file is an error, not replacement characters in the prompts.
         try
         {
-            return StrictUtf8.GetString(File.ReadAllBytes(path)).TrimStart('\uFEFF');
+            return StrictUtf8.GetString(RegularFile.ReadAllBytes(path)).TrimStart('\uFEFF');
         }
         catch (DecoderFallbackException e)
         {

@@ -11,12 +11,13 @@ public static class EvalReport
 {
     private const string Missing = "–";
 
-    /// <summary>One task's report.</summary>
-    public static string ForTask(EvalMetrics metrics, EvalDataset data, EvalOptions options, bool limited) =>
-        ForTask(metrics, data.Files, data.Format, data.Examples.Count, options, limited);
+    /// <summary>One task's report; <paramref name="chart"/> (its breakdown chart beside it) is shown when given.</summary>
+    public static string ForTask(EvalMetrics metrics, EvalDataset data, EvalOptions options, bool limited, ChartFiles? chart = null) =>
+        ForTask(metrics, data.Files, data.Format, data.Examples.Count, options, limited, chart);
 
-    /// <summary>One task's report, from what run.json records of the data (eval-merge has no data loaded).</summary>
-    public static string ForTask(EvalMetrics metrics, IReadOnlyList<string> files, DataFormat format, int examples, EvalOptions options, bool limited)
+    /// <summary>One task's report, from what run.json records of the data (eval-merge merges records, not data).</summary>
+    public static string ForTask(EvalMetrics metrics, IReadOnlyList<string> files, DataFormat format, int examples, EvalOptions options, bool limited,
+        ChartFiles? chart = null)
     {
         TaskSpec t = metrics.Task;
         var sb = new StringBuilder();
@@ -33,15 +34,35 @@ public static class EvalReport
         if (limited) sb.Append("- Only the first examples were evaluated (--limit): not comparable with the published figures.\n");
         if (metrics.Mode == EvalMode.Rank) sb.Append("- Rank mode is T0-style scoring, not the authors' generate-and-match protocol behind the published figures.\n");
         if (options.Shard is { } shard) sb.Append(CultureInfo.InvariantCulture, $"- {ShardNote(shard)}\n");
+        if (chart != null)
+        {
+            string shows = t.IsQa ? "examples by F1" : "accuracy by gold label";
+            sb.Append(CultureInfo.InvariantCulture, $"\n## {char.ToUpperInvariant(shows[0])}{shows[1..]}\n\n").Append(chart.Markdown($"{t.DisplayName}: {shows}"));
+        }
         return sb.ToString();
     }
 
-    /// <summary>The suite's report: the model card's two tables (QA F1/EM; classification accuracy) with a row for this run.</summary>
-    public static string ForSuite(IReadOnlyDictionary<EvalTask, EvalMetrics> results, IReadOnlyList<string> notes)
+    /// <summary>
+    /// Writes <paramref name="directory"/>/report.md for the suite, with its chart (<see cref="ScoreChart.WriteSuite"/>)
+    /// written first beside it. Every path that produces a suite report goes through here, so each gets the chart.
+    /// </summary>
+    public static void WriteSuite(string directory, IReadOnlyDictionary<EvalTask, EvalMetrics> results, IReadOnlyList<string> notes)
+    {
+        Directory.CreateDirectory(directory);
+        ChartFiles? chart = ScoreChart.WriteSuite(directory, results);
+        ReportFile.WriteText(Path.Combine(directory, EvalRunner.ReportFileName), ForSuite(results, notes, chart));
+    }
+
+    /// <summary>
+    /// The suite's report: the model card's two tables (QA F1/EM; classification accuracy) with a row for this run, and
+    /// <paramref name="chart"/> (the same figures drawn) when given.
+    /// </summary>
+    public static string ForSuite(IReadOnlyDictionary<EvalTask, EvalMetrics> results, IReadOnlyList<string> notes, ChartFiles? chart = null)
     {
         var qa = TaskCatalog.All.Where(t => t.IsQa).ToList();
         var cls = TaskCatalog.All.Where(t => !t.IsQa).ToList();
         var sb = new StringBuilder("# MT-LLaMA zero-shot evaluation\n\n");
+        if (chart != null) sb.Append(chart.Markdown("Scores per task: LLaMA-7b and MT-LLaMA-7b (published) and this run; accuracy, F1 for QA")).Append('\n');
         sb.Append("## Extractive QA (F1 / EM, %)\n\n");
         Table(sb, qa, results);
         sb.Append("\n## Classification (accuracy, %)\n\n");

@@ -103,7 +103,8 @@ public sealed class EvalRunner
 
         var metrics = EvalMetrics.From(spec, options.Mode, records);
         WriteText(Path.Combine(outputDirectory, MetricsFileName), MetricsText(metrics));
-        WriteText(Path.Combine(outputDirectory, ReportFileName), EvalReport.ForTask(metrics, data, options, total < data.Examples.Count));
+        ChartFiles chart = ScoreChart.WriteTask(outputDirectory, metrics, data, records);
+        WriteText(Path.Combine(outputDirectory, ReportFileName), EvalReport.ForTask(metrics, data, options, total < data.Examples.Count, chart));
         WriteText(runPath, (run with { Finished = true }).ToJsonText());
         return new EvalResult(metrics, Path.GetFullPath(outputDirectory), resumed, records.Count - resumed);
     }
@@ -203,10 +204,5 @@ public sealed class EvalRunner
     private static string Lower<T>(T value) where T : struct, Enum => value.ToString().ToLower(CultureInfo.InvariantCulture);
 
     /// <summary>Writes a sibling temporary file, then renames it over the target (no half-written metrics).</summary>
-    internal static void WriteText(string path, string text)
-    {
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, text, new UTF8Encoding(false));
-        File.Move(temp, path, overwrite: true);
-    }
+    internal static void WriteText(string path, string text) => ReportFile.WriteText(path, text);
 }

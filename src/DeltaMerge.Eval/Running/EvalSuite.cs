@@ -63,7 +63,7 @@ public sealed class EvalSuite
             outcomes.Add(new TaskOutcome(task, files, result));
         }
         if (options.Shard is { } shard) notes.Add(EvalReport.ShardNote(shard));
-        EvalRunner.WriteText(Path.Combine(outputDirectory, EvalRunner.ReportFileName), EvalReport.ForSuite(results, notes));
+        EvalReport.WriteSuite(outputDirectory, results, notes);
         EvalRunner.WriteText(recordPath, (record with { Finished = true }).ToJsonText());
         return outcomes;
     }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using DeltaMerge.Formats.IO;
 using DeltaMerge.Formats.Integrity;
 
 namespace DeltaMerge.Eval.Running;
@@ -25,7 +26,7 @@ public sealed record ModelIdentity(string Path, string Sha256, string Source)
     {
         string full = System.IO.Path.GetFullPath(path);
         string sums = File.Exists(full) ? full + ".sha256" : System.IO.Path.Combine(full, Sha256Sums.FileName);
-        if (File.Exists(sums)) return new ModelIdentity(full, Digest(File.ReadAllBytes(sums)), System.IO.Path.GetFileName(sums));
+        if (File.Exists(sums)) return new ModelIdentity(full, Digest(RegularFile.ReadAllBytes(sums)), System.IO.Path.GetFileName(sums));
         IEnumerable<string> files = File.Exists(full) ? [full]
             : Directory.Exists(full) ? Directory.EnumerateFiles(full).Where(f => !System.IO.Path.GetFileName(f).StartsWith('.'))
             : throw new FileNotFoundException($"{full}: no such model file or directory.", full);

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DeltaMerge.Eval.Data;
+using DeltaMerge.Formats.IO;
 using DeltaMerge.Formats.Json;
 
 namespace DeltaMerge.Eval.Running;
@@ -46,7 +47,7 @@ internal static class PredictionsFile
     {
         var kept = new List<(JsonObject, int)>();
         if (!File.Exists(path)) return kept;
-        string text = File.ReadAllText(path, Encoding.UTF8);
+        string text = RegularFile.ReadAllText(path);
         string[] lines = text.Split('\n');
         long keptBytes = 0;
         // The piece after the last newline is empty, or half a line from an interrupted write: dropped.

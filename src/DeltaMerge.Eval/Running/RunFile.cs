@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DeltaMerge.Eval.Data;
+using DeltaMerge.Formats.IO;
 using DeltaMerge.Formats.Json;
 
 namespace DeltaMerge.Eval.Running;
@@ -17,7 +18,7 @@ internal static class RunFile
     {
         try
         {
-            return StrictJson.Parse(File.ReadAllText(path)) as JsonObject ?? throw new JsonException("not a JSON object");
+            return StrictJson.Parse(RegularFile.ReadAllText(path)) as JsonObject ?? throw new JsonException("not a JSON object");
         }
         catch (JsonException e)
         {

@@ -76,10 +76,14 @@ public sealed record RunRecord
         MaxNewTokens = options.MaxNewTokens,
         MaxQaPromptTokens = options.MaxQaPromptTokens,
         Format = data.Format,
-        DataSha256 = ModelIdentity.Digest(Encoding.UTF8.GetBytes(string.Concat(data.Files.Select(f => Sha256Sums.HashFile(f) + "\n")))),
+        DataSha256 = DataDigest(data.Files),
         Model = options.Model,
         Shard = options.Shard is { } s ? RangeOf(s, total) : null,
     };
+
+    /// <summary>One digest of the data files' contents, in order (what <see cref="DataSha256"/> records).</summary>
+    public static string DataDigest(IReadOnlyList<string> files) =>
+        ModelIdentity.Digest(Encoding.UTF8.GetBytes(string.Concat(files.Select(f => Sha256Sums.HashFile(f) + "\n"))));
 
     /// <summary>The shard's range of <paramref name="total"/> examples.</summary>
     public static ShardRange RangeOf(ShardSpec spec, int total)

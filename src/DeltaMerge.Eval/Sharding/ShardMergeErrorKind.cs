@@ -17,4 +17,6 @@ public enum ShardMergeErrorKind
     MissingShard,
     /// <summary>A shard has not finished (still running, or interrupted: resume it with --resume).</summary>
     UnfinishedShard,
+    /// <summary>A classification task's data files (recorded in run.json), needed for the report's accuracy-by-gold-label chart, cannot be read or no longer hold what the shards ran on.</summary>
+    DataUnavailable,
 }

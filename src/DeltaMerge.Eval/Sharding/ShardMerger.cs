@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DeltaMerge.Eval.Data;
 using DeltaMerge.Eval.Reporting;
 using DeltaMerge.Eval.Running;
 using DeltaMerge.Eval.Tasks;
@@ -138,7 +139,7 @@ public static class ShardMerger
             notes.AddRange(SuiteNotes.Ran(task, mode, runs[0].Record.Total, runs[0].Record.Examples));
             merged.Add(metrics);
         }
-        EvalRunner.WriteText(Path.Combine(outputDirectory, EvalRunner.ReportFileName), EvalReport.ForSuite(results, notes));
+        EvalReport.WriteSuite(outputDirectory, results, notes);
         EvalRunner.WriteText(Path.Combine(outputDirectory, SuiteRecord.FileName), (suite with { Shard = null, Finished = true }).ToJsonText());
         return merged;
     }
@@ -170,7 +171,7 @@ public static class ShardMerger
                     $"records examples {shard.Shard.Start}..{shard.Shard.End - 1}, but shard {shard.Shard.Spec} of {run.Total} examples holds {start}..{end - 1}.", Path.Combine(dir, EvalRunner.RunFileName));
             fallbacks += Parse(Path.Combine(dir, EvalRunner.MetricsFileName), o => new JsonFields(o).Integer("fallbacks"));
             string path = Path.Combine(dir, PredictionsFile.FileName);
-            string[] lines = File.Exists(path) ? File.ReadAllText(path, Encoding.UTF8).Split('\n') : [""];
+            string[] lines = File.Exists(path) ? RegularFile.ReadAllText(path).Split('\n') : [""];
             if (lines[^1].Length != 0) throw new ShardMergeException(ShardMergeErrorKind.MalformedShard, "the last line is not terminated.", path);
             for (int i = 0; i < lines.Length - 1; i++)
             {
@@ -180,7 +181,7 @@ public static class ShardMerger
                     throw new ShardMergeException(ShardMergeErrorKind.DuplicatedExamples, $"line {i + 1} repeats example {index}, already in {where}.", path);
                 if (index != start + i) throw Malformed(path, i + 1, $"holds example {index}, expected {start + i} (shard {shard.Shard.Spec} holds {start}..{end - 1} in order)");
                 seen[index] = path;
-                records.Add(ToRecord(line, spec.IsQa, path, i + 1));
+                records.Add(ToRecord(line, index, spec.IsQa, path, i + 1));
                 predictions.Append(lines[i]).Append('\n');
             }
             if (lines.Length - 1 != end - start)
@@ -190,25 +191,47 @@ public static class ShardMerger
         Directory.CreateDirectory(outputDirectory);
         EvalRunner.WriteText(Path.Combine(outputDirectory, PredictionsFile.FileName), predictions.ToString());
         EvalRunner.WriteText(Path.Combine(outputDirectory, EvalRunner.MetricsFileName), EvalRunner.MetricsText(metrics));
+        // The breakdown chart of a classification task is by gold label, which predictions do not record: read from the data.
+        ChartFiles chart = ScoreChart.WriteTask(outputDirectory, metrics, spec.IsQa ? null : RecordedData(spec, run, shards[0].Dir), records);
         EvalRunner.WriteText(Path.Combine(outputDirectory, EvalRunner.ReportFileName),
-            EvalReport.ForTask(metrics, run.Data, run.Format, run.Examples, options, run.Total < run.Examples));
+            EvalReport.ForTask(metrics, run.Data, run.Format, run.Examples, options, run.Total < run.Examples, chart));
         EvalRunner.WriteText(Path.Combine(outputDirectory, EvalRunner.RunFileName), (run with { Shard = null, Finished = true }).ToJsonText());
         return metrics;
     }
 
     /// <summary>What metrics need of a prediction line: correctness, or F1 and exact match (fallbacks come from each shard's metrics.json).</summary>
-    private static PredictionRecord ToRecord(JsonObject line, bool qa, string path, int number)
+    /// <summary>The data the shards ran on, as run.json records it, checked against the recorded digest.</summary>
+    private static EvalDataset RecordedData(TaskSpec spec, RunRecord run, string shardDirectory)
+    {
+        string runFile = Path.Combine(shardDirectory, EvalRunner.RunFileName);
+        EvalDataset data;
+        try
+        {
+            data = EvalDataLoader.Load(spec, run.Data);
+        }
+        catch (Exception e) when (e is EvalDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new ShardMergeException(ShardMergeErrorKind.DataUnavailable,
+                $"the task's data, needed for the report's accuracy-by-gold-label chart, cannot be read: {e.Message}", runFile, e);
+        }
+        if (RunRecord.DataDigest(data.Files) != run.DataSha256)
+            throw new ShardMergeException(ShardMergeErrorKind.DataUnavailable,
+                $"the data files {string.Join(", ", run.Data)} changed since the shards ran (SHA-256 differs from data_sha256).", runFile);
+        return data;
+    }
+
+    private static PredictionRecord ToRecord(JsonObject line, int index, bool qa, string path, int number)
     {
         string output = line["output"] is JsonValue o && o.GetValueKind() == JsonValueKind.String ? o.GetValue<string>() : throw Malformed(path, number, "has no string \"output\"");
         if (!qa)
         {
             bool correct = line["correct"] is JsonValue c && c.GetValueKind() is JsonValueKind.True or JsonValueKind.False ? c.GetValue<bool>()
                 : throw Malformed(path, number, "has no true/false \"correct\" (a QA task's predictions?)");
-            return new PredictionRecord(-1, "", output, "", correct, null, null, false);
+            return new PredictionRecord(index, "", output, "", correct, null, null, false);
         }
         double Score(string key) => line[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>()
             : throw Malformed(path, number, $"has no number \"{key}\" (a classification task's predictions?)");
-        return new PredictionRecord(-1, "", output, "", null, Score("f1"), Score("exact_match"), false);
+        return new PredictionRecord(index, "", output, "", null, Score("f1"), Score("exact_match"), false);
     }
 
     private static RunRecord ReadRun(string dir) => Parse(Path.Combine(dir, EvalRunner.RunFileName), RunRecord.Parse);
@@ -232,7 +255,7 @@ public static class ShardMerger
     {
         try
         {
-            return StrictJson.Parse(File.ReadAllText(path, Encoding.UTF8)) as JsonObject ?? throw new JsonException("not a JSON object");
+            return StrictJson.Parse(RegularFile.ReadAllText(path)) as JsonObject ?? throw new JsonException("not a JSON object");
         }
         catch (Exception e) when (e is JsonException or FileNotFoundException)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DeltaMerge.Formats.IO;
 using DeltaMerge.Formats.Json;
 
 namespace DeltaMerge.Formats.HuggingFace;
@@ -37,6 +38,6 @@ public static class HfConfig
     public static JsonObject? Load(string directory)
     {
         string path = Path.Combine(directory, FileName);
-        return File.Exists(path) ? Parse(File.ReadAllBytes(path), path) : null;
+        return File.Exists(path) ? Parse(RegularFile.ReadAllBytes(path), path) : null;
     }
 }

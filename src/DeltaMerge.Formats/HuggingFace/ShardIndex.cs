@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DeltaMerge.Formats.IO;
 using DeltaMerge.Formats.Json;
 
 namespace DeltaMerge.Formats.HuggingFace;
@@ -18,7 +19,7 @@ public sealed record ShardIndex(long? TotalSize, IReadOnlyList<KeyValuePair<stri
         JsonDocument doc;
         try
         {
-            doc = StrictJson.ParseDocument(File.ReadAllBytes(path));
+            doc = StrictJson.ParseDocument(RegularFile.ReadAllBytes(path));
         }
         catch (JsonException e)
         {

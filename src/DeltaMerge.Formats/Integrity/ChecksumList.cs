@@ -1,4 +1,5 @@
 using System.Globalization;
+using DeltaMerge.Formats.IO;
 
 namespace DeltaMerge.Formats.Integrity;
 
@@ -29,7 +30,7 @@ public sealed class ChecksumList
         foreach (string path in paths)
         {
             int lineNumber = 0;
-            foreach (string rawLine in File.ReadLines(path))
+            foreach (string rawLine in RegularFile.ReadLines(path))
             {
                 lineNumber++;
                 string line = rawLine.TrimEnd('\r');

@@ -52,7 +52,7 @@ public static class DirectoryVerifier
                 }
                 string actual = expected.Algorithm == HashAlgorithmKind.Sha256
                     ? Sha256Sums.HashFile(path)
-                    : Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(File.ReadAllBytes(path)));
+                    : Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(RegularFile.ReadAllBytes(path)));
                 bool ok = actual == expected.Hex;
                 if (!ok) problems.Add(new VerificationProblem(VerificationProblemKind.ChecksumMismatch, path, $"expected {expected.Hex}, computed {actual}"));
                 files.Add(new FileCheck(name, expected.Hex, actual, ok));

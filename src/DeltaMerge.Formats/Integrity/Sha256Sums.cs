@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using DeltaMerge.Formats.IO;
 
 namespace DeltaMerge.Formats.Integrity;
 
@@ -21,7 +22,7 @@ public static class Sha256Sums
     /// <summary>SHA-256 of a whole file, streamed.</summary>
     public static string HashFile(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        using FileStream stream = RegularFile.OpenStream(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using DeltaMerge.Formats.IO;
 using DeltaMerge.Formats.Json;
 
 namespace DeltaMerge.Formats.Meta;
@@ -62,7 +63,7 @@ public sealed record MetaParams(int Dim, int Layers, int Heads, int? KvHeads, lo
     {
         if (!File.Exists(path))
             throw new CheckpointFormatException(FormatErrorKind.MetaParamsMissing, $"no {FileName}; a Meta checkpoint needs it beside consolidated.NN.pth.", path);
-        return Parse(File.ReadAllBytes(path), path);
+        return Parse(RegularFile.ReadAllBytes(path), path);
     }
 
     /// <summary>Parses and checks the bytes of a params.json read from <paramref name="path"/>.</summary>

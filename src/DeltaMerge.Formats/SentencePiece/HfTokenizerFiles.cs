@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using DeltaMerge.Formats.HuggingFace;
+using DeltaMerge.Formats.IO;
 
 namespace DeltaMerge.Formats.SentencePiece;
 
@@ -69,7 +70,7 @@ public sealed class HfTokenizerFiles
         string? Read(string name)
         {
             string path = Path.Combine(directory, name);
-            return File.Exists(path) ? File.ReadAllText(path) : null;
+            return File.Exists(path) ? RegularFile.ReadAllText(path) : null;
         }
         return FromConfig(HfConfig.Load(directory), Read(AddedTokensFileName), Read(TokenizerConfigFileName), Read(TokenizerJsonFileName));
     }
@@ -192,7 +193,7 @@ public sealed class HfTokenizerFiles
     {
         string path = Path.Combine(directory, SpecialTokensMapFileName);
         if (!File.Exists(path)) return [];
-        using JsonDocument doc = TokenizerJson.Parse(File.ReadAllText(path), FormatErrorKind.TokenizerFileInvalid, path);
+        using JsonDocument doc = TokenizerJson.Parse(RegularFile.ReadAllText(path), FormatErrorKind.TokenizerFileInvalid, path);
         if (doc.RootElement.ValueKind != JsonValueKind.Object) throw Bad(FormatErrorKind.TokenizerFileInvalid, path, "expected a JSON object");
         return ReadSpecialTokens(doc.RootElement);
     }

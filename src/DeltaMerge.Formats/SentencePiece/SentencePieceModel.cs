@@ -1,3 +1,4 @@
+using DeltaMerge.Formats.IO;
 namespace DeltaMerge.Formats.SentencePiece;
 
 /// <summary>
@@ -92,6 +93,6 @@ public sealed class SentencePieceModel
     public static SentencePieceModel LoadFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return SentencePieceModelReader.Parse(File.ReadAllBytes(path), path);
+        return SentencePieceModelReader.Parse(RegularFile.ReadAllBytes(path), path);
     }
 }

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using DeltaMerge.Formats.Integrity;
 using DeltaMerge.Formats.IO;
+using DeltaMerge.Formats.Integrity;
 
 namespace DeltaMerge.Pipeline.Inputs;
 
@@ -94,7 +94,7 @@ public sealed class VerifiedInputs : IDisposable
         string full = Path.GetFullPath(path);
         string relative = Relative(full);
         RequireListed(full, relative);
-        byte[] bytes = File.ReadAllBytes(full);
+        byte[] bytes = RegularFile.ReadAllBytes(full);
         Record(full, Digest(full, bytes, Checksums.NeedsMd5(relative)));
         File.WriteAllBytes(destination, bytes);
         return Convert.ToHexStringLower(SHA256.HashData(bytes));
@@ -106,7 +106,7 @@ public sealed class VerifiedInputs : IDisposable
         string full = Path.GetFullPath(path);
         string relative = Relative(full);
         RequireListed(full, relative);
-        byte[] bytes = File.ReadAllBytes(full);
+        byte[] bytes = RegularFile.ReadAllBytes(full);
         Record(full, Digest(full, bytes, Checksums.NeedsMd5(relative)));
         return bytes;
     }

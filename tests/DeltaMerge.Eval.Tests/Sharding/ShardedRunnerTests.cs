@@ -92,4 +92,29 @@ public sealed class ShardedRunnerTests
         Assert.That(e.Message, Does.Contain("records examples 0..2, but shard 1/2 of 3 examples holds 1..2"));
         Assert.That(Directory.Exists(_temp.Sub("sst2-merged")), Is.False);
     }
+
+    [Test]
+    public void MergeRefusesWhenTheRecordedDataIsChangedOrGone()
+    {
+        string dataDir = _temp.Sub("rte-data");
+        Directory.CreateDirectory(dataDir);
+        string file = Path.Combine(dataDir, "rte.jsonl");
+        File.Copy(EvalFixtures.File("rte.jsonl"), file);
+        var data = EvalDataLoader.Load(EvalFixtures.Task("rte"), file);
+        string shards = _temp.Sub("rte-data-shards");
+        var runner = new EvalRunner(_session);
+        for (int k = 0; k < 2; k++) runner.Run(data, ShardSpec.OutputDirectory(shards, new ShardSpec(k, 2)), new EvalOptions { Shard = new ShardSpec(k, 2), Model = _model });
+        string run = Path.Combine(shards, "shard-0-of-2", "run.json");
+
+        File.AppendAllText(file, "\n");
+        var changed = Assert.Throws<ShardMergeException>(() => ShardMerger.Merge([shards], _temp.Sub("rte-changed"), force: false))!;
+        Assert.That((changed.Kind, changed.Path), Is.EqualTo((ShardMergeErrorKind.DataUnavailable, run)));
+        Assert.That(changed.Message, Does.Contain("changed since the shards ran"));
+
+        File.Delete(file);
+        var gone = Assert.Throws<ShardMergeException>(() => ShardMerger.Merge([shards], _temp.Sub("rte-gone"), force: false))!;
+        Assert.That((gone.Kind, gone.Path), Is.EqualTo((ShardMergeErrorKind.DataUnavailable, run)));
+        Assert.That(gone.InnerException, Is.TypeOf<EvalDataException>());
+        Assert.That(Directory.Exists(_temp.Sub("rte-changed")) || Directory.Exists(_temp.Sub("rte-gone")), Is.False);
+    }
 }
