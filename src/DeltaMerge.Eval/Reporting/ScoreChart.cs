@@ -149,7 +149,7 @@ public static class ScoreChart
     private static ChartFiles Write(Plot plot, string directory, string name, (int Width, int Height) size)
     {
         byte[] png = plot.GetImageBytes(size.Width, size.Height, ImageFormat.Png);
-        string svg = plot.GetSvgXml(size.Width, size.Height);
+        string svg = SvgIds.Renumber(plot.GetSvgXml(size.Width, size.Height));
         var files = new ChartFiles(name + ".png", name + ".svg");
         ReportFile.Write(Path.Combine(directory, files.Png), png);
         ReportFile.Write(Path.Combine(directory, files.Svg), System.Text.Encoding.UTF8.GetBytes(svg));
