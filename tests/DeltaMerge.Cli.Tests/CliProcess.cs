@@ -44,6 +44,41 @@ internal static class CliProcess
             if (value == null) psi.Environment.Remove(name);
             else psi.Environment[name] = value;
         }
+        return Execute(psi, args);
+    }
+
+    /// <summary>
+    /// Runs as a user whom permission bits bind. As root they stop nothing (CAP_DAC_OVERRIDE), so the program runs
+    /// under util-linux's <c>setpriv</c> with the two capabilities that bypass them dropped; the test is skipped with
+    /// the reason where that cannot be done.
+    /// </summary>
+    public static Result RunBoundByPermissions(params string[] args)
+    {
+        if (!Environment.IsPrivilegedProcess) return Run(args);
+        string[] dropped = ["--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search"];
+        var probe = new ProcessStartInfo("setpriv") { UseShellExecute = false, RedirectStandardError = true };
+        foreach (string a in dropped.Append("true")) probe.ArgumentList.Add(a);
+        try
+        {
+            using var p = Process.Start(probe)!;
+            p.WaitForExit();
+            if (p.ExitCode != 0) Assert.Ignore("running as root and setpriv cannot drop CAP_DAC_OVERRIDE here: " + p.StandardError.ReadToEnd());
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            Assert.Ignore("running as root without setpriv (util-linux) to drop CAP_DAC_OVERRIDE: " + e.Message);
+        }
+        var psi = StartInfo(args);
+        var command = new List<string> { psi.FileName };
+        command.AddRange(psi.ArgumentList);
+        psi.FileName = "setpriv";
+        psi.ArgumentList.Clear();
+        foreach (string a in dropped.Concat(command)) psi.ArgumentList.Add(a);
+        return Execute(psi, args);
+    }
+
+    private static Result Execute(ProcessStartInfo psi, string[] args)
+    {
         using var p = Process.Start(psi)!;
         p.StandardInput.Close();
         var stdout = p.StandardOutput.ReadToEndAsync();
