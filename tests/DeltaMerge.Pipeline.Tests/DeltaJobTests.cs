@@ -20,18 +20,7 @@ public sealed class DeltaJobTests
     private DeltaJobResult Merge(string baseName, string deltaName = "delta", DType dtype = DType.F16, long maxShard = MergePlanner.DefaultMaxShardBytes,
         long chunk = PlanExecutor.DefaultChunkElements, string outName = "out", IReadOnlyList<string>? baseSums = null, IReadOnlyList<string>? deltaSums = null,
         bool force = false, string? basePath = null, string? deltaPath = null) =>
-        DeltaJob.Run(new DeltaJobOptions
-        {
-            Operation = TensorOperation.Add,
-            Primary = new InputSpec("base", basePath ?? RepoPaths.Tiny(baseName), baseSums ?? []),
-            Secondary = new InputSpec("delta", deltaPath ?? RepoPaths.Tiny(deltaName), deltaSums ?? []),
-            OutputPath = _temp.Sub(outName),
-            OutputDType = dtype,
-            Device = DeviceChoice.Cpu,
-            MaxShardBytes = maxShard,
-            ChunkElements = chunk,
-            Force = force,
-        });
+        TinyMerge.Run(_temp, baseName, deltaName, dtype, maxShard, chunk, outName, baseSums, deltaSums, force, basePath, deltaPath);
 
     [TestCase("base-safetensors", "delta")]
     [TestCase("base-bin", "delta")]

@@ -19,17 +19,7 @@ public sealed class MetaBaseTests
 
     private DeltaJobResult Merge(string baseName, string outName = "out", IReadOnlyList<string>? baseSums = null, long chunk = PlanExecutor.DefaultChunkElements,
         long maxShard = MergePlanner.DefaultMaxShardBytes) =>
-        DeltaJob.Run(new DeltaJobOptions
-        {
-            Operation = TensorOperation.Add,
-            Primary = new InputSpec("base", RepoPaths.Tiny(baseName), baseSums ?? []),
-            Secondary = new InputSpec("delta", RepoPaths.Tiny("delta"), []),
-            OutputPath = _temp.Sub(outName),
-            OutputDType = DType.F16,
-            Device = DeviceChoice.Cpu,
-            ChunkElements = chunk,
-            MaxShardBytes = maxShard,
-        });
+        TinyMerge.Run(_temp, baseName, maxShard: maxShard, chunk: chunk, outName: outName, baseSums: baseSums);
 
     [TestCase("base-meta")]
     [TestCase("base-meta-mp2")]
