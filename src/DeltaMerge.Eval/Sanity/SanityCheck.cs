@@ -61,10 +61,6 @@ public static class SanityCheck
     public const int MaxNewTokens = 64;
 
     /// <summary>The ids a prompt is decoded from: the authors' evaluation starts every prompt with id 2 (<c>&lt;/s&gt;</c>), not <c>&lt;s&gt;</c>.</summary>
-    public static List<int> PromptIds(LlamaTokenizer tokenizer, string prompt)
-    {
-        var ids = new List<int> { PromptTokens.AuthorsBosId };
-        ids.AddRange(tokenizer.Encode(prompt, addBos: false));
-        return ids;
-    }
+    public static List<int> PromptIds(LlamaTokenizer tokenizer, string prompt) =>
+        new PromptTokens(tokenizer, SpecialTokens.Authors).Encode(prompt);
 }
