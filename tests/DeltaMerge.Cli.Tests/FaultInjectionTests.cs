@@ -12,29 +12,15 @@ namespace DeltaMerge.Cli.Tests;
 /// </summary>
 [NonParallelizable]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // tmpfs, FIFOs and Unix permissions
-public sealed class FaultInjectionTests
+public sealed class FaultInjectionTests : HeldMergeFixture
 {
-    private static TempDirectory _inputs = null!;
-    private TempDirectory _temp = null!;
-
     // Output bytes of HeldMerge.InputShape in fp16.
     private const long OutputBytes = 3_500_000;
 
-    [OneTimeSetUp]
-    public static void MakeInputs()
-    {
-        _inputs = new TempDirectory();
-        HeldMerge.WriteInputs(_inputs);
-    }
+    private string Marker => Temp.Sub("held");
 
-    [OneTimeTearDown] public static void RemoveInputs() => _inputs.Dispose();
-    [SetUp] public void SetUp() => _temp = new TempDirectory();
-    [TearDown] public void TearDown() => _temp.Dispose();
-
-    private string Marker => _temp.Sub("held");
-
-    private static string[] Merge(string baseDir, string output, params string[] extra) =>
-        ["merge", "--base", baseDir, "--delta", _inputs.Sub("delta"), "--out", output, "--max-shard-size", "256KB", .. extra];
+    private string[] Merge(string baseDir, string output, params string[] extra) =>
+        ["merge", "--base", baseDir, "--delta", Inputs.Sub("delta"), "--out", output, "--max-shard-size", "256KB", .. extra];
 
     private static void AssertIoFailure(CliProcess.Result r, string message)
     {
@@ -46,8 +32,8 @@ public sealed class FaultInjectionTests
     [Test]
     public void DiskFullMidMergeIsAnIoErrorAndLeavesNothing()
     {
-        using var disk = TmpfsMount.Create(_temp.Sub("disk"), OutputBytes / 3);
-        var r = CliProcess.Run(Merge(_inputs.Sub("base"), Path.Combine(disk.Path, "out")));
+        using var disk = TmpfsMount.Create(Temp.Sub("disk"), OutputBytes / 3);
+        var r = CliProcess.Run(Merge(Inputs.Sub("base"), Path.Combine(disk.Path, "out")));
         AssertIoFailure(r, "No space left on device");
         Assert.That(Directory.GetFileSystemEntries(disk.Path), Is.Empty, "no partial output, no lock file");
     }
@@ -55,11 +41,11 @@ public sealed class FaultInjectionTests
     [Test]
     public void DiskFullDuringForcedReplaceKeepsTheExistingOutput()
     {
-        using var disk = TmpfsMount.Create(_temp.Sub("disk"), OutputBytes / 3);
+        using var disk = TmpfsMount.Create(Temp.Sub("disk"), OutputBytes / 3);
         string existing = Path.Combine(disk.Path, "out");
         Directory.CreateDirectory(existing);
         File.WriteAllText(Path.Combine(existing, "SHA256SUMS"), "the earlier result\n");
-        var r = CliProcess.Run(Merge(_inputs.Sub("base"), existing, "--force"));
+        var r = CliProcess.Run(Merge(Inputs.Sub("base"), existing, "--force"));
         AssertIoFailure(r, "No space left on device");
         Assert.That(Directory.GetFileSystemEntries(disk.Path), Is.EqualTo(new[] { existing }), "only the existing output remains");
         Assert.That(File.ReadAllText(Path.Combine(existing, "SHA256SUMS")), Is.EqualTo("the earlier result\n"));
@@ -69,14 +55,14 @@ public sealed class FaultInjectionTests
     public void OutputWithoutWritePermissionIsAnIoError()
     {
         // Root ignores permission bits, so as root the output lies on a read-only file system (EROFS) instead.
-        string parent = _temp.Sub("readonly");
+        string parent = Temp.Sub("readonly");
         using var mount = Environment.IsPrivilegedProcess ? TmpfsMount.Create(parent, 1 << 20, readOnly: true) : null;
         if (mount is null)
         {
             Directory.CreateDirectory(parent);
             File.SetUnixFileMode(parent, UnixFileMode.UserRead | UnixFileMode.UserExecute);
         }
-        var r = CliProcess.Run(Merge(_inputs.Sub("base"), Path.Combine(parent, "out")));
+        var r = CliProcess.Run(Merge(Inputs.Sub("base"), Path.Combine(parent, "out")));
         AssertIoFailure(r, mount is null ? "denied" : "Read-only file system");
         Assert.That(Directory.GetFileSystemEntries(parent), Is.Empty);
     }
@@ -84,13 +70,13 @@ public sealed class FaultInjectionTests
     [Test]
     public void InputTruncatedWhileBeingReadIsAnIoError()
     {
-        string baseDir = _temp.CopyOf(_inputs.Sub("base"), "base");
-        using var merge = HeldMerge.Start(Marker, Merge(baseDir, _temp.Sub("out")));
+        string baseDir = Temp.CopyOf(Inputs.Sub("base"), "base");
+        using var merge = HeldMerge.Start(Marker, Merge(baseDir, Temp.Sub("out")));
         merge.WaitUntilHeld();
         CorruptFiles.Truncate(Path.Combine(baseDir, "model.safetensors"), new FileInfo(Path.Combine(baseDir, "model.safetensors")).Length * 3 / 4);
         var r = merge.ReleaseAndWait();
         AssertIoFailure(r, "the file changed while being read");
-        Assert.That(Directory.GetFileSystemEntries(_temp.Path).Select(Path.GetFileName), Is.EquivalentTo(new[] { "base" }), "no output, partial or lock");
+        Assert.That(Directory.GetFileSystemEntries(Temp.Path).Select(Path.GetFileName), Is.EquivalentTo(new[] { "base" }), "no output, partial or lock");
     }
 
     [Test]
@@ -98,58 +84,58 @@ public sealed class FaultInjectionTests
     {
         // Replacing a file (write a new one, rename it over) leaves the open file intact: the merge reads one version
         // throughout and its checksum verification covers exactly what was read.
-        string baseDir = _temp.CopyOf(_inputs.Sub("base"), "base");
+        string baseDir = Temp.CopyOf(Inputs.Sub("base"), "base");
         string model = Path.Combine(baseDir, "model.safetensors");
-        using var merge = HeldMerge.Start(Marker, Merge(baseDir, _temp.Sub("out"), "--base-checksums", Path.Combine(baseDir, "SHA256SUMS")));
+        using var merge = HeldMerge.Start(Marker, Merge(baseDir, Temp.Sub("out"), "--base-checksums", Path.Combine(baseDir, "SHA256SUMS")));
         merge.WaitUntilHeld();
         File.WriteAllBytes(model + ".new", new byte[new FileInfo(model).Length]);
         File.Move(model + ".new", model, overwrite: true);
         var r = merge.ReleaseAndWait();
         Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Success), r.Stderr);
 
-        var reference = CliProcess.Run(Merge(_inputs.Sub("base"), _temp.Sub("reference"), "--quiet"));
+        var reference = CliProcess.Run(Merge(Inputs.Sub("base"), Temp.Sub("reference"), "--quiet"));
         Assert.That(reference.ExitCode, Is.EqualTo(ExitCodes.Success), reference.Stderr);
-        foreach (string shard in Directory.GetFiles(_temp.Sub("reference"), "*.safetensors"))
-            Assert.That(SHA256.HashData(File.ReadAllBytes(Path.Combine(_temp.Sub("out"), Path.GetFileName(shard)))),
+        foreach (string shard in Directory.GetFiles(Temp.Sub("reference"), "*.safetensors"))
+            Assert.That(SHA256.HashData(File.ReadAllBytes(Path.Combine(Temp.Sub("out"), Path.GetFileName(shard)))),
                 Is.EqualTo(SHA256.HashData(File.ReadAllBytes(shard))), Path.GetFileName(shard));
     }
 
     [Test]
     public void InputThatIsAFifoIsRefusedInsteadOfHanging()
     {
-        string baseDir = _temp.CopyOf(_inputs.Sub("base"), "base");
+        string baseDir = Temp.CopyOf(Inputs.Sub("base"), "base");
         string model = Path.Combine(baseDir, "model.safetensors");
         File.Delete(model);
         var (code, output) = TmpfsMount.Run("mkfifo", model);
         if (code != 0) Assert.Ignore($"mkfifo is not available: {output}");
-        var r = CliProcess.Run(Merge(baseDir, _temp.Sub("out")));
+        var r = CliProcess.Run(Merge(baseDir, Temp.Sub("out")));
         AssertIoFailure(r, "not a regular file");
-        Assert.That(Directory.Exists(_temp.Sub("out")), Is.False);
+        Assert.That(Directory.Exists(Temp.Sub("out")), Is.False);
     }
 
     [Test]
     public void UnreadableInputIsAnIoError()
     {
-        string baseDir = _temp.CopyOf(_inputs.Sub("base"), "base");
+        string baseDir = Temp.CopyOf(Inputs.Sub("base"), "base");
         File.SetUnixFileMode(Path.Combine(baseDir, "model.safetensors"), UnixFileMode.None);
-        var r = CliProcess.RunBoundByPermissions(Merge(baseDir, _temp.Sub("out")));
+        var r = CliProcess.RunBoundByPermissions(Merge(baseDir, Temp.Sub("out")));
         AssertIoFailure(r, "denied");
         Assert.That(r.Stderr, Does.Contain("model.safetensors"), "the message names the file");
-        Assert.That(Directory.Exists(_temp.Sub("out")), Is.False);
+        Assert.That(Directory.Exists(Temp.Sub("out")), Is.False);
     }
 
     [Test]
     public void SecondMergeIntoTheSameOutputIsRefusedWhileTheFirstRuns()
     {
-        string output = _temp.Sub("out");
-        using var first = HeldMerge.Start(Marker, Merge(_inputs.Sub("base"), output));
+        string output = Temp.Sub("out");
+        using var first = HeldMerge.Start(Marker, Merge(Inputs.Sub("base"), output));
         first.WaitUntilHeld();
         foreach (string[] extra in new[] { Array.Empty<string>(), ["--force"] })
-            AssertIoFailure(CliProcess.Run(Merge(_inputs.Sub("base"), output, extra)), "another deltamerge process is writing this output");
+            AssertIoFailure(CliProcess.Run(Merge(Inputs.Sub("base"), output, extra)), "another deltamerge process is writing this output");
         var r = first.ReleaseAndWait();
         Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Success), r.Stderr);
         Assert.That(File.Exists(Path.Combine(output, "SHA256SUMS")), Is.True, "the first merge completed undisturbed");
-        Assert.That(Directory.GetFileSystemEntries(_temp.Path).Select(Path.GetFileName), Is.EquivalentTo(new[] { "out" }), "no partial or lock left");
+        Assert.That(Directory.GetFileSystemEntries(Temp.Path).Select(Path.GetFileName), Is.EquivalentTo(new[] { "out" }), "no partial or lock left");
         Assert.That(CliProcess.Run("verify", output).ExitCode, Is.EqualTo(ExitCodes.Success));
     }
 }

@@ -8,33 +8,18 @@ namespace DeltaMerge.Cli.Tests;
 /// (half of the output written, several shards closed) by the CLI's test hold, so the tests do not race the clock.
 /// </summary>
 [NonParallelizable]
-public sealed class InterruptionTests
+public sealed class InterruptionTests : HeldMergeFixture
 {
-    private static TempDirectory _inputs = null!;
-    private TempDirectory _temp = null!;
+    private string Marker => Path.Combine(Inputs.Path, "held-" + TestContext.CurrentContext.Test.Name);
 
-
-    [OneTimeSetUp]
-    public static void MakeInputs()
-    {
-        _inputs = new TempDirectory();
-        HeldMerge.WriteInputs(_inputs);
-    }
-
-    [OneTimeTearDown] public static void RemoveInputs() => _inputs.Dispose();
-    [SetUp] public void SetUp() => _temp = new TempDirectory();
-    [TearDown] public void TearDown() => _temp.Dispose();
-
-    private string Marker => Path.Combine(_inputs.Path, "held-" + TestContext.CurrentContext.Test.Name);
-
-    private HeldMerge StartHeldMerge() => HeldMerge.Start(Marker, "merge", "--base", _inputs.Sub("base"), "--delta", _inputs.Sub("delta"),
-        "--out", _temp.Sub("out"), "--max-shard-size", "256KB", "--quiet", "--base-checksums", Path.Combine(_inputs.Sub("base"), "SHA256SUMS"));
+    private HeldMerge StartHeldMerge() => HeldMerge.Start(Marker, "merge", "--base", Inputs.Sub("base"), "--delta", Inputs.Sub("delta"),
+        "--out", Temp.Sub("out"), "--max-shard-size", "256KB", "--quiet", "--base-checksums", Path.Combine(Inputs.Sub("base"), "SHA256SUMS"));
 
     /// <summary>Waits until the merge holds; returns its hidden partial directory.</summary>
     private string WaitUntilHeld(HeldMerge merge)
     {
         merge.WaitUntilHeld();
-        var partial = Directory.GetDirectories(_temp.Path, ".out.partial-*").Single();
+        var partial = Directory.GetDirectories(Temp.Path, ".out.partial-*").Single();
         Assert.That(Directory.GetFiles(partial, "model-*.safetensors"), Has.Length.GreaterThanOrEqualTo(3), "held with shards written");
         return partial;
     }
@@ -46,7 +31,7 @@ public sealed class InterruptionTests
         string partial = WaitUntilHeld(merge);
         merge.Process.Kill();
         merge.Wait();
-        Assert.That(Directory.Exists(_temp.Sub("out")), Is.False, "no directory under the requested name");
+        Assert.That(Directory.Exists(Temp.Sub("out")), Is.False, "no directory under the requested name");
         Assert.That(Path.GetFileName(partial), Does.StartWith("."), "only a hidden .partial directory may remain");
         Assert.That(File.Exists(Path.Combine(partial, "SHA256SUMS")), Is.False, "the partial directory is visibly incomplete");
     }
@@ -60,16 +45,16 @@ public sealed class InterruptionTests
         var r = merge.Wait();
         Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Cancelled));
         Assert.That(r.Stderr, Does.Contain("the partial output was removed"));
-        Assert.That(Directory.GetFileSystemEntries(_temp.Path), Is.Empty, "nothing left behind");
+        Assert.That(Directory.GetFileSystemEntries(Temp.Path), Is.Empty, "nothing left behind");
     }
 
     [Test]
     public void WithoutTheHoldTheSameMergeCompletes()
     {
         // The hold is inert unless asked for: the same command without the variable finishes normally.
-        var r = CliProcess.Run("merge", "--base", _inputs.Sub("base"), "--delta", _inputs.Sub("delta"), "--out", _temp.Sub("out"),
+        var r = CliProcess.Run("merge", "--base", Inputs.Sub("base"), "--delta", Inputs.Sub("delta"), "--out", Temp.Sub("out"),
             "--max-shard-size", "256KB", "--quiet");
         Assert.That(r.ExitCode, Is.EqualTo(ExitCodes.Success), r.Stderr);
-        Assert.That(File.Exists(Path.Combine(_temp.Sub("out"), "SHA256SUMS")), Is.True);
+        Assert.That(File.Exists(Path.Combine(Temp.Sub("out"), "SHA256SUMS")), Is.True);
     }
 }
